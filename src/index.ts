@@ -1,0 +1,3 @@
+// assay's public library surface. Callers import from here only.
+export * from './core/index.js';
+export * from './metrics/types.js';
