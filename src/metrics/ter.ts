@@ -1,0 +1,114 @@
+// TER (Snover et al. 2006) exactly as sacrebleu 2.6.0 `metrics/ter.py`: Tercom tokenization,
+// fewest edits over the references, and the *average* reference length per segment.
+import { UsageError } from '../core/errors.js';
+import { formatSignature } from '../core/signature.js';
+import { unknownNameMessage } from '../core/suggest.js';
+import { SACREBLEU_VERSION } from './chrf.js';
+import { pyRstrip, pySplit } from './python-text.js';
+import { translationEditRate, WordIds } from './ter-edits.js';
+import { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
+import type { CorpusMetric, MetricResult } from './types.js';
+
+export { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
+export { translationEditRate } from './ter-edits.js';
+
+export interface TerOptions extends TercomOptions {
+  /** Tercom normalization: XML entities, punctuation tokenization (and CJK splitting with asianSupport). */
+  normalized: boolean;
+  /** Remove punctuation (plus CJK / full-width punctuation with asianSupport). */
+  noPunct: boolean;
+  /** CJK handling for `normalized` / `noPunct`. */
+  asianSupport: boolean;
+  /** Keep case (sacrebleu lower-cases by default). */
+  caseSensitive: boolean;
+  /** Number of reference streams, printed in the signature (corpus scoring sets it; default 1). */
+  nrefs: number;
+}
+
+export interface TerResult extends MetricResult {
+  /** Edits summed over segments (best reference of each). */
+  numEdits: number;
+  /** Average reference length per segment, summed. */
+  refLength: number;
+  signature: string;
+}
+
+const DEFAULTS: TerOptions = {
+  normalized: false,
+  noPunct: false,
+  asianSupport: false,
+  caseSensitive: false,
+  nrefs: 1,
+};
+
+function resolveTerOptions(options: Partial<TerOptions> = {}): TerOptions {
+  for (const key of Object.keys(options)) {
+    if (!(key in DEFAULTS)) throw new UsageError(unknownNameMessage('TER option', key, Object.keys(DEFAULTS)));
+  }
+  const out: TerOptions = { ...DEFAULTS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
+  }
+  for (const key of ['normalized', 'noPunct', 'asianSupport', 'caseSensitive'] as const) {
+    if (typeof out[key] !== 'boolean') {
+      throw new UsageError(`TER option ${key} must be true or false (got ${JSON.stringify(out[key])})`);
+    }
+  }
+  if (!Number.isInteger(out.nrefs) || out.nrefs < 1) {
+    throw new UsageError(`TER option nrefs must be an integer >= 1 (got ${JSON.stringify(out.nrefs)})`);
+  }
+  return out;
+}
+
+/** The words TER compares: `tokenizer(text.rstrip()).split()`. */
+export function terWords(text: string, opts: TercomOptions): string[] {
+  return pySplit(tercomTokenize(pyRstrip(text), opts));
+}
+
+/** [fewest edits over the references, average reference length]. */
+function segmentStats(hyp: string, refs: readonly string[], opts: TerOptions): number[] {
+  if (refs.length === 0) throw new UsageError('TER needs at least one reference per segment (got none)');
+  const ids = new WordIds();
+  const hypWords = ids.encode(terWords(hyp, opts));
+  let refLengths = 0;
+  let best = Number.POSITIVE_INFINITY;
+  for (const ref of refs) {
+    const [edits, refLen] = translationEditRate(hypWords, ids.encode(terWords(ref, opts)));
+    refLengths += refLen;
+    if (edits < best) best = edits;
+  }
+  return [best, refLengths / refs.length];
+}
+
+function terSignature(opts: TerOptions, nrefs: number): string {
+  return formatSignature({
+    nrefs,
+    case: opts.caseSensitive ? 'mixed' : 'lc',
+    tok: 'tercom',
+    norm: opts.normalized,
+    punct: !opts.noPunct,
+    asian: opts.asianSupport,
+    version: SACREBLEU_VERSION,
+  });
+}
+
+function scoreFromStats(stats: ArrayLike<number>, opts: TerOptions): TerResult {
+  const numEdits = stats[0];
+  const refLength = stats[1];
+  // Empty references: 100 when the hypothesis still needs edits, 0 when both sides are empty.
+  const rate = refLength > 0 ? numEdits / refLength : numEdits > 0 ? 1 : 0;
+  return { score: 100 * rate, numEdits: Math.trunc(numEdits), refLength, signature: terSignature(opts, opts.nrefs) };
+}
+
+/** TER as sacrebleu's `TER`; corpus score = summed edits / summed average reference lengths. */
+export const ter: CorpusMetric<TerOptions, TerResult> = {
+  name: 'ter',
+  resolveOptions: resolveTerOptions,
+  statsSize: () => 2,
+  segmentStats,
+  scoreFromStats,
+  sentenceScore(hyp, refs, opts) {
+    return scoreFromStats(segmentStats(hyp, refs, opts), { ...opts, nrefs: refs.length });
+  },
+  signature: terSignature,
+};
