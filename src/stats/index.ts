@@ -1,0 +1,9 @@
+// Public surface of assay's statistics: tests, intervals, corrections and planning.
+// Each module names the reference implementation it reproduces; see docs/statistics.md.
+export * from './distributions.js';
+export * from './proportion.js';
+export * from './mcnemar.js';
+export * from './wilcoxon.js';
+export * from './ttest.js';
+export * from './correlation.js';
+export * from './mean-ci.js';
