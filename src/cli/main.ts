@@ -4,9 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { isAssayError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { type CliIO, processIO } from './io.js';
+import { registerAgreement } from './commands/agreement.js';
+import { registerRank } from './commands/rank.js';
 
 /** Every command, in the order `assay --help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [];
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerAgreement, registerRank];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('assay')

@@ -23,7 +23,7 @@ export interface RatingMatrix {
 
 export interface AgreementOptions {
   metric: AgreementMetric;
-  /** Krippendorff's level of measurement (default nominal); cohen and fleiss are nominal. */
+  /** Krippendorff's level of measurement (default nominal); fleiss and unweighted cohen are nominal, weighted cohen ordinal. */
   level?: AlphaLevel;
   /** Cohen's kappa weights (default unweighted). */
   weights?: KappaWeights | null;
@@ -85,14 +85,16 @@ export function computeAgreement(matrix: RatingMatrix, options: AgreementOptions
     const interval = percentileInterval(replicates, opts.confidence);
     ci = { low: interval.low, high: interval.high, confidence: opts.confidence, method: 'percentile', n_boot: opts.bootstrap, n_valid: interval.nValid };
   }
-  const sig: Record<string, string | number> = { metric: opts.metric, level: opts.level };
+  // Weighted kappa uses each label's position in the sorted list: an ordinal treatment.
+  const level: AlphaLevel = opts.metric === 'cohen' && opts.weights !== null ? 'ordinal' : opts.level;
+  const sig: Record<string, string | number> = { metric: opts.metric, level };
   if (opts.metric === 'cohen') sig.weights = opts.weights ?? 'none';
   if (opts.metric === 'fleiss') sig.method = opts.fleissMethod;
   sig.boot = opts.bootstrap;
   sig.seed = opts.seed;
   return {
     metric: opts.metric,
-    level: opts.level,
+    level,
     weights: opts.weights,
     value,
     n_items: prepared.nItems,
