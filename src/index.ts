@@ -1,3 +1,4 @@
 // assay's public library surface. Callers import from here only.
 export * from './core/index.js';
 export * from './metrics/types.js';
+export * from './metrics/index.js';

@@ -1,0 +1,383 @@
+// BLEU (Papineni et al., 2002) exactly as sacrebleu 2.6.0 `sacrebleu.metrics.BLEU` computes it
+// (`metrics/bleu.py`): same statistics vector, smoothing, tie rules and signature string. Unlike
+// sacrebleu, a segment with no reference or streams of unequal length are errors, not crashes or
+// silent truncation, and `force` changes nothing because assay never prints the "tokenized period" warning.
+import { InputError, UsageError } from '../core/errors.js';
+import { formatSignature } from '../core/signature.js';
+import { unknownNameMessage } from '../core/suggest.js';
+import { pyLower, pyRstrip } from './python-text.js';
+import { tokenizers } from './tokenizers/index.js';
+import type { CorpusMetric, MetricResult } from './types.js';
+
+/** The sacrebleu release whose numbers and signature this module reproduces. */
+export const SACREBLEU_VERSION = '2.6.0';
+
+/** Smoothing methods with their default parameter (Chen & Cherry, 2014); null = takes none. */
+export const BLEU_SMOOTH_DEFAULTS = { none: null, floor: 0.1, 'add-k': 1, exp: null } as const;
+export type BleuSmoothMethod = keyof typeof BLEU_SMOOTH_DEFAULTS;
+
+export interface BleuOptions {
+  /** Tokenizer name from the tokenizer registry (`13a`, `intl`, `char`, `zh`, `none`). */
+  tokenize: string;
+  smoothMethod: BleuSmoothMethod;
+  /** `floor` / `add-k` parameter; resolved to the method's default, null for `exp` and `none`. */
+  smoothValue: number | null;
+  lowercase: boolean;
+  /** Accepted for parity with sacrebleu, where it only silences a warning. */
+  force: boolean;
+  /** Average only the orders up to the last one with any hypothesis n-grams (for sentence BLEU). */
+  effectiveOrder: boolean;
+  maxNgramOrder: number;
+}
+
+export interface BleuResult extends MetricResult {
+  /** BLEU on the 0-100 scale. */
+  score: number;
+  /** Matched n-grams per order, as sacrebleu reports them (with `add-k`, k added for n >= 2). */
+  counts: number[];
+  /** Hypothesis n-grams per order, as sacrebleu reports them (with `add-k`, k added for n >= 2). */
+  totals: number[];
+  /** Precisions per order in percent (after smoothing). */
+  precisions: number[];
+  /** Brevity penalty. */
+  bp: number;
+  sysLen: number;
+  refLen: number;
+  /** sysLen / refLen, 0 when refLen is 0. */
+  ratio: number;
+  /** Summed matches per order, unsmoothed. */
+  rawCounts: number[];
+  /** Summed hypothesis n-grams per order, unsmoothed. */
+  rawTotals: number[];
+  /** sacrebleu's signature, e.g. `nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0`. */
+  signature: string;
+}
+
+/** A segment's references with their n-grams merged (max count over references) and lengths. */
+export interface BleuReference {
+  readonly ngrams: ReadonlyMap<string, number>;
+  readonly lengths: readonly number[];
+}
+
+/** Reference streams after tokenization, reusable across systems (sacrebleu's reference cache). */
+export interface PreparedBleuReferences {
+  readonly segments: readonly BleuReference[];
+  /** References per segment after dropping null ones; `var` when it differs between segments. */
+  readonly nrefs: number | 'var';
+}
+
+/** A reference slot: null/undefined marks a missing reference in a multi-reference stream. */
+export type MaybeRef = string | null | undefined;
+
+const DEFAULTS: BleuOptions = {
+  tokenize: '13a',
+  smoothMethod: 'exp',
+  smoothValue: null,
+  lowercase: false,
+  force: false,
+  effectiveOrder: false,
+  maxNgramOrder: 4,
+};
+
+function resolveOptions(options: Partial<BleuOptions> = {}): BleuOptions {
+  const merged = { ...DEFAULTS };
+  for (const [key, value] of Object.entries(options) as [keyof BleuOptions, unknown][]) {
+    if (value !== undefined) (merged as Record<keyof BleuOptions, unknown>)[key] = value;
+  }
+  if (typeof merged.tokenize !== 'string' || !tokenizers.has(merged.tokenize)) {
+    throw new UsageError(`bleu option "tokenize": ${unknownNameMessage('tokenizer', String(merged.tokenize), tokenizers.names())}`);
+  }
+  if (!Object.hasOwn(BLEU_SMOOTH_DEFAULTS, merged.smoothMethod)) {
+    throw new UsageError(
+      `bleu option "smoothMethod": ${unknownNameMessage('smoothing method', String(merged.smoothMethod), Object.keys(BLEU_SMOOTH_DEFAULTS))}`,
+    );
+  }
+  const smoothDefault = BLEU_SMOOTH_DEFAULTS[merged.smoothMethod];
+  if (smoothDefault === null) {
+    merged.smoothValue = null;
+  } else if (merged.smoothValue === null) {
+    merged.smoothValue = smoothDefault;
+  } else if (typeof merged.smoothValue !== 'number' || !Number.isFinite(merged.smoothValue)) {
+    throw new UsageError(`bleu option "smoothValue": expected a finite number or null, got ${String(merged.smoothValue)}`);
+  }
+  for (const key of ['lowercase', 'force', 'effectiveOrder'] as const) {
+    if (typeof merged[key] !== 'boolean') throw new UsageError(`bleu option "${key}": expected true or false, got ${String(merged[key])}`);
+  }
+  if (!Number.isInteger(merged.maxNgramOrder) || merged.maxNgramOrder < 1) {
+    throw new UsageError(`bleu option "maxNgramOrder": expected an integer >= 1, got ${String(merged.maxNgramOrder)}`);
+  }
+  return merged;
+}
+
+/** sacrebleu's `_preprocess_segment` then `line.split()`: lowercase, rstrip, tokenize. */
+function segmentTokens(line: string, options: BleuOptions): string[] {
+  const text = options.lowercase ? pyLower(line) : line;
+  return tokenizers.get(options.tokenize).tokens(pyRstrip(text));
+}
+
+/** Adds every n-gram (1..maxOrder) of `tokens` to `into`. Keys are tokens joined by one space:
+ * tokens never contain whitespace, so a key also fixes its order. */
+function countNgrams(tokens: readonly string[], maxOrder: number, into: Map<string, number>): void {
+  const len = tokens.length;
+  for (let i = 0; i < len; i++) {
+    let key = tokens[i];
+    const last = Math.min(len, i + maxOrder);
+    for (let j = i; j < last; j++) {
+      if (j > i) key += ' ' + tokens[j];
+      into.set(key, (into.get(key) ?? 0) + 1);
+    }
+  }
+}
+
+/** Tokenizes one segment's references (nulls dropped) into merged n-gram counts and lengths. */
+export function prepareReference(refs: readonly MaybeRef[], options: BleuOptions): BleuReference {
+  const lengths: number[] = [];
+  let ngrams: Map<string, number> | undefined;
+  for (const ref of refs) {
+    if (ref === null || ref === undefined) continue;
+    const tokens = segmentTokens(ref, options);
+    lengths.push(tokens.length);
+    if (ngrams === undefined) {
+      ngrams = new Map();
+      countNgrams(tokens, options.maxNgramOrder, ngrams);
+    } else {
+      const own = new Map<string, number>();
+      countNgrams(tokens, options.maxNgramOrder, own);
+      for (const [key, count] of own) if (count > (ngrams.get(key) ?? 0)) ngrams.set(key, count);
+    }
+  }
+  if (ngrams === undefined) throw new InputError('bleu: segment has no reference (every reference is null)');
+  return { ngrams, lengths };
+}
+
+/** Reference length closest to the hypothesis length; the shorter one wins a tie (sacrebleu). */
+export function closestRefLength(hypLen: number, refLengths: readonly number[]): number {
+  let closestDiff = -1;
+  let closestLen = -1;
+  for (const refLen of refLengths) {
+    const diff = Math.abs(hypLen - refLen);
+    if (closestDiff === -1 || diff < closestDiff) {
+      closestDiff = diff;
+      closestLen = refLen;
+    } else if (diff === closestDiff && refLen < closestLen) {
+      closestLen = refLen;
+    }
+  }
+  return closestLen;
+}
+
+/** Statistics [sysLen, refLen, matches 1..N, totals 1..N] of a hypothesis against prepared references. */
+export function statsAgainst(hyp: string, ref: BleuReference, options: BleuOptions): number[] {
+  const order = options.maxNgramOrder;
+  const tokens = segmentTokens(hyp, options);
+  const len = tokens.length;
+  const stats = new Array<number>(2 + 2 * order).fill(0);
+  stats[0] = len;
+  stats[1] = closestRefLength(len, ref.lengths);
+  // Clipped matches: each occurrence takes one unit of the reference count until it runs out,
+  // which sums to min(hyp count, ref count) per distinct n-gram without counting the hypothesis.
+  let used: Map<string, number> | undefined;
+  for (let i = 0; i < len; i++) {
+    let key = tokens[i];
+    const last = Math.min(len, i + order);
+    for (let j = i; j < last; j++) {
+      if (j > i) key += ' ' + tokens[j];
+      const available = ref.ngrams.get(key);
+      if (available === undefined) continue;
+      used ??= new Map();
+      const taken = used.get(key) ?? 0;
+      if (taken < available) {
+        used.set(key, taken + 1);
+        stats[2 + j - i]++;
+      }
+    }
+  }
+  for (let n = 1; n <= order; n++) stats[1 + order + n] = Math.max(0, len - n + 1);
+  return stats;
+}
+
+function segmentStats(hyp: string, refs: readonly MaybeRef[], options: BleuOptions): number[] {
+  return statsAgainst(hyp, prepareReference(refs, options), options);
+}
+
+/** sacrebleu's `my_log`: log, with log(0) floored to -9999999999. */
+function floorLog(x: number): number {
+  return x === 0 ? -9999999999 : Math.log(x);
+}
+
+/** sacrebleu's `BLEU.compute_bleu` on summed statistics. */
+function scoreFromStats(stats: ArrayLike<number>, options: BleuOptions, nrefs: number | 'var' = 1): BleuResult {
+  const order = options.maxNgramOrder;
+  const sysLen = Math.trunc(stats[0]);
+  const refLen = Math.trunc(stats[1]);
+  const rawCounts: number[] = [];
+  const rawTotals: number[] = [];
+  for (let n = 0; n < order; n++) {
+    rawCounts.push(stats[2 + n]);
+    rawTotals.push(stats[2 + order + n]);
+  }
+  const counts = rawCounts.slice();
+  const totals = rawTotals.slice();
+  const precisions = new Array<number>(order).fill(0);
+  let bp = 1.0;
+  if (sysLen < refLen) bp = sysLen > 0 ? Math.exp(1 - refLen / sysLen) : 0.0;
+  const result = (score: number): BleuResult => ({
+    score,
+    counts,
+    totals,
+    precisions,
+    bp,
+    sysLen,
+    refLen,
+    ratio: refLen ? sysLen / refLen : 0,
+    rawCounts,
+    rawTotals,
+    signature: signature(options, nrefs),
+  });
+
+  // No match at all: score 0 with zero precisions and unsmoothed counts (sacrebleu #141).
+  if (!counts.some((c) => c !== 0)) return result(0.0);
+
+  const smoothValue = options.smoothValue ?? 0;
+  let smoothMteval = 1.0;
+  let effOrder = order;
+  for (let n = 1; n <= order; n++) {
+    if (options.smoothMethod === 'add-k' && n > 1) {
+      counts[n - 1] += smoothValue;
+      totals[n - 1] += smoothValue;
+    }
+    if (totals[n - 1] === 0) break;
+    if (options.effectiveOrder) effOrder = n;
+    if (counts[n - 1] === 0) {
+      if (options.smoothMethod === 'exp') {
+        smoothMteval *= 2;
+        precisions[n - 1] = 100 / (smoothMteval * totals[n - 1]);
+      } else if (options.smoothMethod === 'floor') {
+        precisions[n - 1] = (100 * smoothValue) / totals[n - 1];
+      }
+    } else {
+      precisions[n - 1] = (100 * counts[n - 1]) / totals[n - 1];
+    }
+  }
+  let logSum = 0;
+  for (let n = 0; n < effOrder; n++) logSum += floorLog(precisions[n]);
+  return result(bp * Math.exp(logSum / effOrder));
+}
+
+/** Python's `f'{x:.2f}'`: like toFixed(2) but exact ties round half to even. */
+function pyFixed2(x: number): string {
+  const fixed = x.toFixed(2);
+  // A double is an exact tie at the third decimal only when its exact expansion is ...d5000...;
+  // 25 extra digits are far more than any double at least 0.005 needs to show a deviation.
+  const exact = Math.abs(x).toFixed(27);
+  const dot = exact.indexOf('.');
+  if (!/^50*$/.test(exact.slice(dot + 3))) return fixed;
+  const truncated = `${x < 0 ? '-' : ''}${exact.slice(0, dot + 3)}`;
+  return Number(exact[dot + 2]) % 2 === 0 ? truncated : fixed;
+}
+
+function signature(options: BleuOptions, nrefs: number | 'var'): string {
+  const smoothDefault = BLEU_SMOOTH_DEFAULTS[options.smoothMethod];
+  const smooth =
+    smoothDefault === null ? options.smoothMethod : `${options.smoothMethod}[${pyFixed2(options.smoothValue ?? smoothDefault)}]`;
+  return formatSignature({
+    nrefs: nrefs === -1 ? 'var' : nrefs,
+    case: options.lowercase ? 'lc' : 'mixed',
+    eff: options.effectiveOrder ? 'yes' : 'no',
+    tok: tokenizers.get(options.tokenize).signature,
+    smooth,
+    version: SACREBLEU_VERSION,
+  });
+}
+
+function nonNullCount(refs: readonly MaybeRef[]): number {
+  let n = 0;
+  for (const ref of refs) if (ref !== null && ref !== undefined) n++;
+  return n;
+}
+
+/** sacrebleu `sentence_score`: one hypothesis against its references (null ones dropped). */
+function sentenceScore(hyp: string, refs: readonly MaybeRef[], options: BleuOptions): BleuResult {
+  return scoreFromStats(segmentStats(hyp, refs, options), options, nonNullCount(refs));
+}
+
+/** BLEU as a CorpusMetric: statistics [sysLen, refLen, matches 1..N, totals 1..N] (sacrebleu's order). */
+export const bleu = {
+  name: 'bleu',
+  resolveOptions,
+  statsSize: (options: BleuOptions): number => 2 + 2 * options.maxNgramOrder,
+  segmentStats,
+  scoreFromStats,
+  sentenceScore,
+  signature,
+} satisfies CorpusMetric<BleuOptions, BleuResult>;
+
+/**
+ * Tokenizes reference streams once (`refStreams[k][i]` = reference k of segment i, null = missing),
+ * so several systems can be scored against them without re-tokenizing.
+ */
+export function prepareBleuReferences(
+  refStreams: readonly (readonly MaybeRef[])[],
+  options: BleuOptions,
+  segmentCount?: number,
+): PreparedBleuReferences {
+  if (refStreams.length === 0) throw new InputError('bleu: no reference stream given');
+  const n = segmentCount ?? refStreams[0].length;
+  refStreams.forEach((stream, k) => {
+    if (stream.length !== n) {
+      throw new InputError(`bleu: reference stream ${k + 1} has ${stream.length} segments, expected ${n} (one per hypothesis)`);
+    }
+  });
+  const segments: BleuReference[] = [];
+  const counts = new Set<number>();
+  const refs: MaybeRef[] = new Array<MaybeRef>(refStreams.length);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < refStreams.length; k++) refs[k] = refStreams[k][i];
+    counts.add(nonNullCount(refs));
+    try {
+      segments.push(prepareReference(refs, options));
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`bleu: segment ${i + 1} has no reference (every stream is null there)`);
+      throw error;
+    }
+  }
+  return { segments, nrefs: counts.size === 1 ? [...counts][0] : 'var' };
+}
+
+function isPrepared(refs: PreparedBleuReferences | readonly (readonly MaybeRef[])[]): refs is PreparedBleuReferences {
+  return !Array.isArray(refs);
+}
+
+/** Per-segment statistics rows of a corpus (for resampling), with the signature's nrefs. */
+export function bleuCorpusStats(
+  hyps: readonly string[],
+  refs: PreparedBleuReferences | readonly (readonly MaybeRef[])[],
+  options: BleuOptions,
+): { stats: number[][]; nrefs: number | 'var' } {
+  const prepared = isPrepared(refs) ? refs : prepareBleuReferences(refs, options, hyps.length);
+  if (prepared.segments.length !== hyps.length) {
+    throw new InputError(`bleu: ${hyps.length} hypotheses but ${prepared.segments.length} reference segments`);
+  }
+  const stats = hyps.map((hyp, i) => statsAgainst(hyp, prepared.segments[i], options));
+  return { stats, nrefs: prepared.nrefs };
+}
+
+/** sacrebleu `BLEU(**options).corpus_score(hyps, refStreams)`. */
+export function bleuCorpusScore(
+  hyps: readonly string[],
+  refs: PreparedBleuReferences | readonly (readonly MaybeRef[])[],
+  options: Partial<BleuOptions> = {},
+): BleuResult {
+  const opts = resolveOptions(options);
+  if (hyps.length === 0) throw new InputError('bleu: no hypotheses to score');
+  const { stats, nrefs } = bleuCorpusStats(hyps, refs, opts);
+  const size = 2 + 2 * opts.maxNgramOrder;
+  const total = new Array<number>(size).fill(0);
+  for (const row of stats) for (let j = 0; j < size; j++) total[j] += row[j];
+  return scoreFromStats(total, opts, nrefs);
+}
+
+/** `sacrebleu.sentence_bleu(hyp, refs, ...)`: like `bleu.sentenceScore`, effective order on by default. */
+export function sentenceBleu(hyp: string, refs: readonly MaybeRef[], options: Partial<BleuOptions> = {}): BleuResult {
+  return sentenceScore(hyp, refs, resolveOptions({ ...options, effectiveOrder: options.effectiveOrder ?? true }));
+}

@@ -1,0 +1,6 @@
+// The reference metrics (sacrebleu, rouge-score, SQuAD ports) and their shared pieces.
+export * from './bleu.js';
+export * from './tokenizers/index.js';
+export * from './porter.js';
+export * from './rouge.js';
+export * from './squad.js';
