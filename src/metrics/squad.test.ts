@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { closeTo, readJsonl, sharedPath } from '../../test/support/shared.js';
-import { normalizeAnswer, squad, squadExactMatch, squadF1, squadScore } from './squad.js';
+import { normalizeSquadAnswer, squad, squadExactMatch, squadF1, squadScore } from './squad.js';
 import { corpusScore, sumStats } from './types.js';
 
 interface SquadCase {
@@ -28,8 +28,8 @@ const aggregate = JSON.parse(readFileSync(sharedPath('reference', 'metrics', 'sq
 
 describe('SQuAD v1.1 reference vectors (evaluate-v1.1.py logic)', () => {
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
-    expect(normalizeAnswer(c.prediction)).toBe(c.expected.normalized_prediction);
-    expect(c.gold_answers.map(normalizeAnswer)).toEqual(c.expected.normalized_golds);
+    expect(normalizeSquadAnswer(c.prediction)).toBe(c.expected.normalized_prediction);
+    expect(c.gold_answers.map(normalizeSquadAnswer)).toEqual(c.expected.normalized_golds);
     c.gold_answers.forEach((gold, i) => {
       expect(squadExactMatch(c.prediction, gold)).toBe(c.expected.per_gold[i].em);
       expect(closeTo(squadF1(c.prediction, gold), c.expected.per_gold[i].f1)).toBe(true);
@@ -65,14 +65,14 @@ describe('SQuAD v1.1 reference vectors (evaluate-v1.1.py logic)', () => {
 
 describe('SQuAD details', () => {
   it('normalizes with Python semantics: ASCII punctuation only, Unicode word boundaries, str.split() whitespace', () => {
-    expect(normalizeAnswer('The “Cat”, an apple!')).toBe('“cat” apple');
+    expect(normalizeSquadAnswer('The “Cat”, an apple!')).toBe('“cat” apple');
     // \b(a|an|the)\b: a combining mark is not a word character in Python, a letter or digit is;
     // `_` is punctuation, so it is gone before articles are removed.
-    expect(normalizeAnswer('the\u0301 thé 2the the_ a-b')).toBe('\u0301 thé 2the ab');
+    expect(normalizeSquadAnswer('the\u0301 thé 2the the_ a-b')).toBe('\u0301 thé 2the ab');
     // U+001F and U+0085 split in Python (not in JS \s); U+FEFF and U+200B do not.
-    expect(normalizeAnswer('x\u001fy\u0085z\ufeffw\u200bv')).toBe('x y z\ufeffw\u200bv');
+    expect(normalizeSquadAnswer('x\u001fy\u0085z\ufeffw\u200bv')).toBe('x y z\ufeffw\u200bv');
     // Full Unicode lower(): İ → i + U+0307, final sigma.
-    expect(normalizeAnswer('İSTANBUL ΟΔΟΣ')).toBe('i\u0307stanbul \u03bf\u03b4\u03bf\u03c2');
+    expect(normalizeSquadAnswer('İSTANBUL ΟΔΟΣ')).toBe('i\u0307stanbul \u03bf\u03b4\u03bf\u03c2');
   });
 
   it('scores empty against empty as EM 1 and F1 0, and takes each maximum over the gold answers independently', () => {

@@ -52,7 +52,7 @@ const WORD = `[[\\p{L}\\p{N}_]--[${classBody(NEWER_WORD)}]]`;
 const ARTICLES = new RegExp(`(?<!${WORD})(?:a|an|the)(?!${WORD})`, 'gv');
 
 /** `normalize_answer`: lower → drop ASCII punctuation → articles to spaces → collapse whitespace. */
-export function normalizeAnswer(s: string): string {
+export function normalizeSquadAnswer(s: string): string {
   return pySplit(pyLower(s).replace(PUNCTUATION, '').replace(ARTICLES, ' ')).join(' ');
 }
 
@@ -82,22 +82,22 @@ function f1Normalized(prediction: string, gold: string): number {
 
 /** `exact_match_score(prediction, ground_truth)`: 1 or 0. */
 export function squadExactMatch(prediction: string, gold: string): number {
-  return exactMatchNormalized(normalizeAnswer(prediction), normalizeAnswer(gold));
+  return exactMatchNormalized(normalizeSquadAnswer(prediction), normalizeSquadAnswer(gold));
 }
 
 /** `f1_score(prediction, ground_truth)` in [0, 1]. */
 export function squadF1(prediction: string, gold: string): number {
-  return f1Normalized(normalizeAnswer(prediction), normalizeAnswer(gold));
+  return f1Normalized(normalizeSquadAnswer(prediction), normalizeSquadAnswer(gold));
 }
 
 /** One question: EM and F1 each maximised over the gold answers (`metric_max_over_ground_truths`). */
 export function squadScore(prediction: string, golds: readonly string[]): SquadPairScore {
   if (golds.length === 0) throw new InputError('squad: a question has no gold answers (need at least one)');
-  const pred = normalizeAnswer(prediction);
+  const pred = normalizeSquadAnswer(prediction);
   let exactMatch = 0;
   let f1 = 0;
   for (const gold of golds) {
-    const g = normalizeAnswer(gold);
+    const g = normalizeSquadAnswer(gold);
     exactMatch = Math.max(exactMatch, exactMatchNormalized(pred, g));
     f1 = Math.max(f1, f1Normalized(pred, g));
   }
