@@ -7,3 +7,7 @@ export * from './wilcoxon.js';
 export * from './ttest.js';
 export * from './correlation.js';
 export * from './mean-ci.js';
+export * from './multitest.js';
+export * from './sign-test.js';
+export * from './permutation.js';
+export * from './planning.js';
