@@ -9,8 +9,12 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const h = (n - 1) * q;
   const lo = Math.floor(h);
   const hi = Math.min(lo + 1, n - 1);
-  const frac = h - lo;
-  return frac === 0 ? sorted[lo] : sorted[lo] + frac * (sorted[hi] - sorted[lo]);
+  const gamma = h - lo;
+  const a = sorted[lo];
+  const b = sorted[hi];
+  // numpy's _lerp: interpolate from the nearer end, so results are exact at both ends.
+  const diff = b - a;
+  return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }
 
 /** A two-sided percentile interval of the finite replicates; NaN replicates are left out and counted. */
@@ -25,6 +29,7 @@ export function percentileInterval(replicates: ArrayLike<number>, confidence = 0
   const kept: number[] = [];
   for (let i = 0; i < replicates.length; i++) if (Number.isFinite(replicates[i])) kept.push(replicates[i]);
   const finite = Float64Array.from(kept).sort();
-  const tail = (1 - confidence) / 2;
+  // 0.95 -> exactly 0.025 / 0.975, as np.percentile(x, 2.5) sees it (1 - 0.95 is 0.05000000000000004).
+  const tail = Math.round(((1 - confidence) / 2) * 1e12) / 1e12;
   return { low: quantileSorted(finite, tail), high: quantileSorted(finite, 1 - tail), nValid: finite.length };
 }
