@@ -2,3 +2,4 @@
 export * from './core/index.js';
 export * from './metrics/types.js';
 export * from './metrics/index.js';
+export * from './providers/index.js';
