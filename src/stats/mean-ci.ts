@@ -2,7 +2,7 @@
 // of a mean from Miller (2024) "Adding Error Bars to Evals" (arXiv:2411.00640), section 2.3.
 // Sums follow numpy's pairwise summation so that means agree bit for bit with numpy/scipy.
 import { UsageError } from '../core/errors.js';
-import { normalQuantile, tQuantile } from './distributions.js';
+import { normalQuantile, tQuantile, tQuantileScipy } from './distributions.js';
 
 /**
  * Sum of `values` in exactly numpy's order (`np.add.reduce`: pairwise summation in blocks of
@@ -75,7 +75,7 @@ function checkConfidence(level: number, fn: string): void {
 
 /**
  * Mean ± t_{n-1}·SE with SE = s/√n (s the sample standard deviation, ddof 1): the interval
- * scipy's `ttest_1samp(x, 0).confidence_interval(level)` gives.
+ * scipy's `ttest_1samp(x, 0).confidence_interval(level)` gives (same t quantile routine).
  */
 export function meanCi(values: readonly number[], confidenceLevel = 0.95): MeanCi {
   checkValues(values, 'meanCi', 2);
@@ -91,8 +91,8 @@ export function meanCi(values: readonly number[], confidenceLevel = 0.95): MeanC
     n,
     df,
     confidenceLevel,
-    low: tQuantile(tail, df) * se + m,
-    high: tQuantile(1 - tail, df) * se + m,
+    low: tQuantileScipy(tail, df) * se + m,
+    high: tQuantileScipy(1 - tail, df) * se + m,
   };
 }
 

@@ -1,7 +1,8 @@
 // Student t tests on paired samples and on one sample, as scipy 1.10.1 `ttest_rel` and
-// `ttest_1samp` (statistic, p-value from stdtr, df, and `confidence_interval(level)`).
+// `ttest_1samp` (statistic, p-value from stdtr, df, and `confidence_interval(level)`, whose t
+// quantile is scipy's CDFLIB stdtrit with its 1e-8 search tolerance, reproduced in distributions.ts).
 import { UsageError } from '../core/errors.js';
-import { type Alternative, ALTERNATIVES, tCdf, tQuantile } from './distributions.js';
+import { type Alternative, ALTERNATIVES, tCdf, tQuantileScipy } from './distributions.js';
 import { mean, variance } from './mean-ci.js';
 
 export interface TTestResult {
@@ -63,14 +64,14 @@ function finish(
       let high: number;
       if (alternative === 'less') {
         low = -Infinity;
-        high = tQuantile(confidenceLevel, df);
+        high = tQuantileScipy(confidenceLevel, df);
       } else if (alternative === 'greater') {
-        low = tQuantile(1 - confidenceLevel, df);
+        low = tQuantileScipy(1 - confidenceLevel, df);
         high = Infinity;
       } else {
         const tail = (1 - confidenceLevel) / 2;
-        low = tQuantile(tail, df);
-        high = tQuantile(1 - tail, df);
+        low = tQuantileScipy(tail, df);
+        high = tQuantileScipy(1 - tail, df);
       }
       return { low: low * standardError + estimate, high: high * standardError + estimate };
     },
