@@ -54,7 +54,17 @@ describe('bradleyTerry details', () => {
   });
   it('a model that never lost has no finite rating', () => {
     expect(() => bradleyTerry([...battles, { model_a: 'z', model_b: 'x', winner: 'model_a' }])).toThrow(InputError);
-    expect(() => bradleyTerry([...battles, { model_a: 'z', model_b: 'x', winner: 'model_a' }])).toThrow(/z never won or tied against, or never lost or tied against/);
+    expect(() => bradleyTerry([...battles, { model_a: 'z', model_b: 'x', winner: 'model_a' }])).toThrow('no finite Bradley-Terry ratings: "z" never lost or tied (every split of the models into two groups needs a win or tie each way)');
+  });
+  it('names a group that never lost to the rest', () => {
+    const group: Battle[] = [
+      { model_a: 'a', model_b: 'b', winner: 'model_a' },
+      { model_a: 'b', model_b: 'a', winner: 'model_a' },
+      { model_a: 'c', model_b: 'd', winner: 'model_a' },
+      { model_a: 'd', model_b: 'c', winner: 'model_a' },
+      { model_a: 'a', model_b: 'c', winner: 'model_a' },
+    ];
+    expect(() => bradleyTerry(group)).toThrow('no finite Bradley-Terry ratings: "c", "d" never won or tied against the others, or never lost or tied against them');
   });
   it('ties are half a win: all ties give equal ratings', () => {
     const fit = bradleyTerry([

@@ -81,6 +81,28 @@ export function disconnectedModels(totals: PairTotals): number[] {
   return out;
 }
 
+/** Says which models make the MLE infinite: unbeaten, winless, or a group cut off one way. */
+export function whyUnbounded(totals: PairTotals, models: readonly string[]): string {
+  const { k, games, score } = totals;
+  const reasons: string[] = [];
+  for (let i = 0; i < k; i++) {
+    let won = 0;
+    let played = 0;
+    for (let j = 0; j < k; j++) {
+      won += score[i * k + j];
+      played += games[i * k + j];
+    }
+    if (played === 0) reasons.push(`"${models[i]}" has no battles`);
+    else if (won === 0) reasons.push(`"${models[i]}" never won or tied`);
+    else if (won === played) reasons.push(`"${models[i]}" never lost or tied`);
+  }
+  if (reasons.length === 0) {
+    const cut = disconnectedModels(totals).map((i) => `"${models[i]}"`);
+    reasons.push(`${cut.slice(0, 5).join(', ')}${cut.length > 5 ? ', ...' : ''} never won or tied against the others, or never lost or tied against them`);
+  }
+  return reasons.length > 5 ? `${reasons.slice(0, 5).join(', ')}, ...` : reasons.join(', ');
+}
+
 /**
  * Newton's method on the natural-scale strengths with beta[anchor] = 0; returns undefined when
  * the MLE does not exist. `start` warm-starts (e.g. a bootstrap from the full-data fit).
@@ -208,13 +230,7 @@ export function bradleyTerry(battles: readonly Battle[], options: BradleyTerryOp
   if (encoded.models.length === 0) throw new UsageError('bradley-terry: no battles');
   const totals = pairTotals(encoded);
   const fit = solveBradleyTerry(totals, anchor);
-  if (!fit) {
-    const bad = disconnectedModels(totals).map((i) => encoded.models[i]);
-    throw new InputError(
-      `the Bradley-Terry ratings are unbounded: ${bad.slice(0, 5).join(', ')}${bad.length > 5 ? ', ...' : ''} never won or tied against, or never lost or tied against, the rest ` +
-        `(every group of models needs a win or tie against every other group)`,
-    );
-  }
+  if (!fit) throw new InputError(`no finite Bradley-Terry ratings: ${whyUnbounded(totals, encoded.models)} (every split of the models into two groups needs a win or tie each way)`);
   return {
     models: encoded.models,
     ratings: betaToRatings(fit.beta, options.scale, options.initial),
