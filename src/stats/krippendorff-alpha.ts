@@ -27,6 +27,14 @@ export interface AlphaUnits {
   start: Int32Array;
   value: Int32Array;
   count: Float64Array;
+  /** Number of values in each pairable unit. */
+  size: Float64Array;
+  /**
+   * Each unit's share of the observed disagreement, sum_{c,k} n_uc n_uk delta(c,k) / (m_u - 1),
+   * when delta does not depend on the value totals (every level but ordinal); a bootstrap
+   * resample then only re-weights these.
+   */
+  unitDisagreement: Float64Array | undefined;
   /** Number of distinct values over all units, pairable or not (NLTK's `len(K)`). */
   distinctValues: number;
 }
@@ -35,50 +43,84 @@ export interface AlphaUnits {
 export function alphaUnits(reliabilityData: readonly (readonly Rating[])[], level: AlphaLevel = 'nominal'): AlphaUnits {
   if (!ALPHA_LEVELS.includes(level)) throw new UsageError(`unknown level of measurement "${String(level)}" (valid: ${ALPHA_LEVELS.join(', ')})`);
   const nUnits = reliabilityData.reduce((m, row) => Math.max(m, row.length), 0);
-  const units: Label[][] = Array.from({ length: nUnits }, () => []);
-  for (let c = 0; c < reliabilityData.length; c++) {
-    const row = reliabilityData[c];
-    for (let u = 0; u < row.length; u++) {
-      const v = row[u];
+  return buildUnits(nUnits, level, (u, out) => {
+    let n = 0;
+    for (let c = 0; c < reliabilityData.length; c++) {
+      const v = reliabilityData[c][u];
       if (v === null || v === undefined) continue;
       if (level !== 'nominal' && typeof v !== 'number') {
         throw new UsageError(`krippendorff alpha (${level}): coder ${c + 1}, unit ${u + 1} has the non-numeric value ${JSON.stringify(v)}; ${level} data must be numbers`);
       }
-      units[u].push(v);
+      out[n++] = v;
     }
-  }
-  return alphaUnitsFromGroups(units, level);
+    return n;
+  });
 }
 
 /** The same statistics from a list of units, each the list of its (non-missing) values. */
 export function alphaUnitsFromGroups(units: readonly (readonly Label[])[], level: AlphaLevel): AlphaUnits {
-  const values = uniqueSortedLabels(units.flat());
-  const index = new Map<Label, number>(values.map((v, i) => [v, i]));
+  return buildUnits(units.length, level, (u, out) => {
+    const unit = units[u];
+    for (let i = 0; i < unit.length; i++) out[i] = unit[i];
+    return unit.length;
+  });
+}
+
+/**
+ * One pass over the units: values get provisional indices in order of first appearance, each
+ * pairable unit keeps its distinct values with counts, then indices are remapped to sorted order.
+ */
+function buildUnits(nUnits: number, level: AlphaLevel, fill: (unit: number, out: Label[]) => number): AlphaUnits {
+  const index = new Map<Label, number>();
+  const firstSeen: Label[] = [];
   const start: number[] = [0];
   const value: number[] = [];
   const count: number[] = [];
-  const local = new Map<number, number>();
-  for (const unit of units) {
-    if (unit.length < 2) continue;
-    local.clear();
-    for (const v of unit) {
-      const i = index.get(v) as number;
-      local.set(i, (local.get(i) ?? 0) + 1);
+  const scratch: Label[] = [];
+  for (let u = 0; u < nUnits; u++) {
+    const m = fill(u, scratch);
+    if (m < 2) {
+      if (m === 1 && !index.has(scratch[0])) {
+        index.set(scratch[0], firstSeen.length);
+        firstSeen.push(scratch[0]);
+      }
+      continue;
     }
-    for (const [i, n] of local) {
-      value.push(i);
-      count.push(n);
+    const from = value.length;
+    for (let i = 0; i < m; i++) {
+      let id = index.get(scratch[i]);
+      if (id === undefined) {
+        id = firstSeen.length;
+        index.set(scratch[i], id);
+        firstSeen.push(scratch[i]);
+      }
+      let p = from;
+      while (p < value.length && value[p] !== id) p++;
+      if (p < value.length) count[p]++;
+      else {
+        value.push(id);
+        count.push(1);
+      }
     }
     start.push(value.length);
   }
-  return {
-    level,
-    values,
-    start: Int32Array.from(start),
-    value: Int32Array.from(value),
-    count: Float64Array.from(count),
-    distinctValues: values.length,
-  };
+  const values = uniqueSortedLabels(firstSeen);
+  const rank = new Int32Array(firstSeen.length);
+  const sortedIndex = new Map<Label, number>(values.map((v, i) => [v, i]));
+  firstSeen.forEach((v, i) => (rank[i] = sortedIndex.get(v) as number));
+  const remapped = new Int32Array(value.length);
+  for (let p = 0; p < value.length; p++) remapped[p] = rank[value[p]];
+  const starts = Int32Array.from(start);
+  const counts = Float64Array.from(count);
+  const sizes = new Float64Array(starts.length - 1);
+  for (let u = 0; u < sizes.length; u++) for (let p = starts[u]; p < starts[u + 1]; p++) sizes[u] += counts[p];
+  const units: AlphaUnits = { level, values, start: starts, value: remapped, count: counts, size: sizes, unitDisagreement: undefined, distinctValues: values.length };
+  if (level !== 'ordinal') {
+    const coord = level === 'nominal' ? undefined : Float64Array.from(values as number[]);
+    units.unitDisagreement = new Float64Array(sizes.length);
+    for (let u = 0; u < sizes.length; u++) units.unitDisagreement[u] = unitPairs(units, u, coord) / (sizes[u] - 1);
+  }
+  return units;
 }
 
 /** Number of pairable units. */
@@ -122,20 +164,15 @@ export function alphaFromUnits(units: AlphaUnits, weights?: ArrayLike<number>): 
     }
   }
   let observed = 0;
+  const cached = units.unitDisagreement;
   for (let u = 0; u < nUnits; u++) {
     const w = weights ? weights[u] : 1;
     if (w === 0) continue;
-    observed += (w * unitPairs(units, u, coord)) / (unitSize(units, u) - 1);
+    observed += w * (cached ? cached[u] : unitPairs(units, u, coord) / (units.size[u] - 1));
   }
   const doObserved = observed / n;
   const deExpected = expectedPairs(units.level, totals, coord, n) / (n * (n - 1));
   return 1 - doObserved / deExpected;
-}
-
-function unitSize(units: AlphaUnits, u: number): number {
-  let m = 0;
-  for (let p = units.start[u]; p < units.start[u + 1]; p++) m += units.count[p];
-  return m;
 }
 
 /** sum over ordered pairs of values in unit u of n_c n_k delta(c, k) (NLTK's `pairs`). */
