@@ -11,3 +11,14 @@ export * from './multitest.js';
 export * from './sign-test.js';
 export * from './permutation.js';
 export * from './planning.js';
+// Agreement (sklearn / statsmodels / NLTK) and pairwise rankings (Chatbot Arena).
+export * from './labels.js';
+export * from './percentile.js';
+export * from './cohen-kappa.js';
+export * from './fleiss-kappa.js';
+export * from './krippendorff-alpha.js';
+export * from './agreement.js';
+export * from './battles.js';
+export * from './bradley-terry.js';
+export * from './elo.js';
+export * from './ranking.js';
