@@ -57,10 +57,15 @@ export function pearsonr(x: readonly number[], y: readonly number[], alternative
   const ymean = mean(y);
   const xm = x.map((v) => v - xmean);
   const ym = y.map((v) => v - ymean);
-  const normx = Math.sqrt(numpySum(xm.map((v) => v * v)));
-  const normy = Math.sqrt(numpySum(ym.map((v) => v * v)));
-  const prod = xm.map((v, i) => (v / normx) * (ym[i] / normy));
-  const r = Math.max(Math.min(numpySum(prod), 1), -1);
+  // scipy: linalg.norm (BLAS dnrm2) and np.dot (BLAS ddot); reproduced in their exact rounding so
+  // that r, and the p-value near r = ±1, agree with scipy bit for bit.
+  const normx = blasNrm2(xm);
+  const normy = blasNrm2(ym);
+  const dot = blasDot(
+    xm.map((v) => v / normx),
+    ym.map((v) => v / normy),
+  );
+  const r = Math.max(Math.min(dot, 1), -1);
   const ab = n / 2 - 1;
   let prob: number;
   if (alternative === 'two-sided') prob = 2 * betaSf((Math.abs(r) + 1) / 2, ab, ab);
@@ -74,7 +79,7 @@ function fisherCi(r: number, n: number, confidenceLevel: number, alternative: Al
   if (!(confidenceLevel > 0 && confidenceLevel < 1)) {
     throw new UsageError(`confidenceInterval: confidenceLevel must be in (0, 1), got ${confidenceLevel}`);
   }
-  if (n <= 3 || Number.isNaN(r)) return { low: Number.isNaN(r) ? NaN : -1, high: Number.isNaN(r) ? NaN : 1 };
+  if (n <= 3) return { low: -1, high: 1 };
   const zr = r === 1 ? Infinity : r === -1 ? -Infinity : Math.atanh(r);
   const se = Math.sqrt(1 / (n - 3));
   if (alternative === 'two-sided') {
@@ -230,4 +235,98 @@ export function kendallPExact(n: number, c: number, alternative: Alternative = '
     else prob = 1 - prob / 2 + pMassAtC;
   }
   return Math.min(1, Math.max(0, prob));
+}
+
+// ---- BLAS reductions as scipy's Debian build computes them (OpenBLAS 0.3.21) ----
+
+const SPLITTER = 134217729; // 2^27 + 1, Veltkamp splitting constant
+
+/** a·b = p + e exactly (Dekker), barring overflow and underflow. */
+function twoProduct(a: number, b: number): [number, number] {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  return [p, ah * bh - p + ah * bl + al * bh + al * bl];
+}
+
+/** a + b = s + e exactly (Knuth). */
+function twoSum(a: number, b: number): [number, number] {
+  const s = a + b;
+  const bb = s - a;
+  return [s, a - (s - bb) + (b - bb)];
+}
+
+const bitsView = new DataView(new ArrayBuffer(8));
+
+/** a + b rounded to odd (the neighbour with an odd last significand bit when inexact). */
+function addRoundToOdd(a: number, b: number): number {
+  const [s, e] = twoSum(a, b);
+  if (e === 0) return s;
+  bitsView.setFloat64(0, s);
+  const lo = bitsView.getUint32(4);
+  if ((lo & 1) === 1) return s;
+  if (s === 0) return e > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  // step one ulp toward the exact value: away from zero when e has the sign of s
+  const bits = bitsView.getBigUint64(0);
+  bitsView.setBigUint64(0, e > 0 === s > 0 ? bits + 1n : bits - 1n);
+  return bitsView.getFloat64(0);
+}
+
+/**
+ * Fused multiply-add a·b + c with a single rounding, emulated in double arithmetic
+ * (Boldo & Melquiond 2008: exact product, then a correctly rounded three-term sum via round-to-odd).
+ */
+export function fusedMultiplyAdd(a: number, b: number, c: number): number {
+  const [ph, pl] = twoProduct(a, b);
+  if (!Number.isFinite(ph)) return a * b + c;
+  const [uh, ul] = twoSum(pl, c);
+  const [th, tl] = twoSum(ph, uh);
+  return th + addRoundToOdd(tl, ul);
+}
+
+/**
+ * BLAS ddot as OpenBLAS computes it on x86-64 (Haswell/Zen kernel): blocks of 16 accumulated
+ * with FMA in four 4-wide vector registers, reduced pairwise, then a plain loop over the tail.
+ */
+export function blasDot(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  const n1 = n - (n % 16);
+  let dot = 0;
+  if (n1 > 0) {
+    const acc = new Float64Array(16);
+    for (let i = 0; i < n1; i += 16) {
+      for (let k = 0; k < 16; k++) acc[k] = fusedMultiplyAdd(x[i + k], y[i + k], acc[k]);
+    }
+    // acc[4r + j]: register r, lane j. Per register: lanes (0+2, 1+3); then r0+r1, r2+r3, sum, hadd.
+    const h = [0, 1, 2, 3].map((r) => [acc[4 * r] + acc[4 * r + 2], acc[4 * r + 1] + acc[4 * r + 3]]);
+    const h4 = [h[0][0] + h[1][0], h[0][1] + h[1][1]];
+    const h6 = [h[2][0] + h[3][0], h[2][1] + h[3][1]];
+    dot = h4[0] + h6[0] + (h4[1] + h6[1]);
+  }
+  for (let i = n1; i < n; i++) dot += y[i] * x[i];
+  return dot;
+}
+
+/**
+ * Euclidean norm as OpenBLAS dnrm2 on x86-64 (x87 extended-precision sum of squares): the
+ * correctly rounded √(Σ x²), computed here with a double-double sum and one Newton correction.
+ */
+export function blasNrm2(x: readonly number[]): number {
+  let hi = 0;
+  let lo = 0;
+  for (const v of x) {
+    const [p, e] = twoProduct(v, v);
+    const [s, t] = twoSum(hi, p);
+    hi = s;
+    lo += t + e;
+  }
+  [hi, lo] = twoSum(hi, lo);
+  if (hi === 0 || !Number.isFinite(hi)) return Math.sqrt(hi);
+  const r = Math.sqrt(hi);
+  const [p, e] = twoProduct(r, r);
+  return r + (hi - p - e + lo) / (2 * r);
 }
