@@ -56,12 +56,21 @@ function cachedStem(word: string): string {
  * space (so non-ASCII letters separate words), split, Porter-stem tokens longer than 3 characters.
  */
 export function rougeTokenize(text: string, useStemmer: boolean): string[] {
+  const lower = text.toLowerCase();
   const out: string[] = [];
-  for (const raw of text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(' ')) {
-    if (raw === '') continue;
-    // Stems of [a-z0-9] words stay [a-z0-9]; rouge-score's final validity filter only drops empties.
-    const token = useStemmer && raw.length > 3 ? cachedStem(raw) : raw;
-    if (token !== '') out.push(token);
+  let start = -1;
+  // One pass over UTF-16 units: a run of [a-z0-9] is a token (any other unit, including both
+  // halves of an astral character, is a separator — the same as rouge-score's regex on code points).
+  for (let i = 0; i <= lower.length; i++) {
+    const c = i < lower.length ? lower.charCodeAt(i) : 0;
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      const raw = lower.slice(start, i);
+      // Stems of [a-z0-9] words are non-empty [a-z0-9]: rouge-score's final validity filter drops nothing.
+      out.push(useStemmer && raw.length > 3 ? cachedStem(raw) : raw);
+      start = -1;
+    }
   }
   return out;
 }
@@ -136,9 +145,12 @@ function lcsLength(a: Int32Array, b: Int32Array): number {
   for (let i = 1; i <= a.length; i++) {
     const ai = a[i - 1];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = ai === b[j - 1] ? prev[j - 1] + 1 : Math.max(prev[j], row[j - 1]);
+      if (ai === b[j - 1]) row[j] = prev[j - 1] + 1;
+      else row[j] = prev[j] > row[j - 1] ? prev[j] : row[j - 1];
     }
-    [prev, row] = [row, prev];
+    const swap = prev;
+    prev = row;
+    row = swap;
   }
   return prev[b.length];
 }
@@ -150,19 +162,30 @@ function scoreLcs(target: Int32Array, prediction: Int32Array): RougeScore {
   return makeScore(lcs / prediction.length, lcs / target.length);
 }
 
+let scratch = new Int32Array(1024);
+
+/** A reused LCS table buffer (every cell read is written first, row 0 and column 0 are zeroed). */
+function scratchTable(size: number): Int32Array {
+  if (scratch.length < size) scratch = new Int32Array(Math.max(size, 2 * scratch.length));
+  return scratch;
+}
+
 /**
  * `lcs_ind`: full LCS table, then `_backtrack_norec` from the end (moving left only when the left
  * cell is strictly larger), marking the matched positions of `ref` in `marks`.
  */
 function markLcs(ref: Int32Array, can: Int32Array, marks: Uint8Array): void {
   const cols = can.length + 1;
-  const table = new Int32Array((ref.length + 1) * cols);
+  const table = scratchTable((ref.length + 1) * cols);
+  table.fill(0, 0, cols);
   for (let i = 1; i <= ref.length; i++) {
     const ri = ref[i - 1];
     const up = (i - 1) * cols;
     const here = i * cols;
+    table[here] = 0;
     for (let j = 1; j <= can.length; j++) {
-      table[here + j] = ri === can[j - 1] ? table[up + j - 1] + 1 : Math.max(table[up + j], table[here + j - 1]);
+      if (ri === can[j - 1]) table[here + j] = table[up + j - 1] + 1;
+      else table[here + j] = table[up + j] > table[here + j - 1] ? table[up + j] : table[here + j - 1];
     }
   }
   let i = ref.length;
@@ -226,10 +249,17 @@ interface Prepared {
 }
 
 function prepare(text: string, options: RougeOptions, vocab: Vocabulary, needTokens: boolean, needLines: boolean): Prepared {
-  return {
-    tokens: needTokens ? vocab.encode(rougeTokenize(text, options.useStemmer)) : new Int32Array(0),
-    lines: needLines ? splitLines(text).map((line) => vocab.encode(rougeTokenize(line, options.useStemmer))) : [],
-  };
+  if (!needLines) return { tokens: vocab.encode(rougeTokenize(text, options.useStemmer)), lines: [] };
+  const lines = splitLines(text).map((line) => vocab.encode(rougeTokenize(line, options.useStemmer)));
+  if (!needTokens) return { tokens: new Int32Array(0), lines };
+  // "\n" separates tokens, so the whole text's tokens are its lines' tokens end to end.
+  const tokens = new Int32Array(lines.reduce((n, line) => n + line.length, 0));
+  let at = 0;
+  for (const line of lines) {
+    tokens.set(line, at);
+    at += line.length;
+  }
+  return { tokens, lines };
 }
 
 function needs(options: RougeOptions): { tokens: boolean; lines: boolean } {
@@ -259,7 +289,10 @@ export function rougeScore(target: string, prediction: string, options?: Partial
  * highest fmeasure (the first one on ties, as numpy's argmax).
  */
 export function rougeScoreMulti(targets: readonly string[], prediction: string, options?: Partial<RougeOptions>): Record<string, RougeScore> {
-  const opts = rouge.resolveOptions(options);
+  return scoreMulti(targets, prediction, rouge.resolveOptions(options));
+}
+
+function scoreMulti(targets: readonly string[], prediction: string, opts: RougeOptions): Record<string, RougeScore> {
   if (targets.length === 0) throw new UsageError('rouge: score_multi needs at least one target text');
   const need = needs(opts);
   const vocab = new Vocabulary();
@@ -314,7 +347,7 @@ export const rouge: CorpusMetric<RougeOptions, RougeResult> = {
 
   segmentStats(hyp: string, refs: readonly string[], options: RougeOptions): number[] {
     if (refs.length === 0) throw new InputError('rouge: a segment has no reference text (need at least one)');
-    const scores = rougeScoreMulti(refs, hyp, options);
+    const scores = scoreMulti(refs, hyp, options);
     const stats: number[] = [];
     for (const type of options.rougeTypes) stats.push(scores[type].precision, scores[type].recall, scores[type].fmeasure);
     stats.push(1);
