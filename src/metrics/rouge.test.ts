@@ -122,7 +122,7 @@ describe('ROUGE details', () => {
   });
 
   it('resolves defaults in one place and rejects bad options with a usage error', () => {
-    expect(rouge.resolveOptions()).toEqual({ rougeTypes: ['rouge1', 'rouge2', 'rougeL'], useStemmer: false, splitSummaries: false });
+    expect(rouge.resolveOptions()).toEqual({ rougeTypes: ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'], useStemmer: false, splitSummaries: false });
     expect(rouge.resolveOptions({ rougeTypes: ['rougeL', 'rouge9', 'rougeL'] }).rougeTypes).toEqual(['rougeL', 'rouge9']);
     const bad: Partial<RougeOptions>[] = [
       { rougeTypes: [] },

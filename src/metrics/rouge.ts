@@ -32,7 +32,8 @@ export interface RougeResult extends MetricResult {
   signature: string;
 }
 
-const DEFAULT_TYPES: RougeType[] = ['rouge1', 'rouge2', 'rougeL'];
+// The four types Hugging Face `evaluate`'s rouge reports by default (rouge-score itself has no default).
+const DEFAULT_TYPES: RougeType[] = ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'];
 const VALID_TYPES = 'rouge1..rouge9, rougeL or rougeLsum';
 
 // ---------------------------------------------------------------------------------------------
