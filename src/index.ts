@@ -3,3 +3,4 @@ export * from './core/index.js';
 export * from './metrics/types.js';
 export * from './metrics/index.js';
 export * from './providers/index.js';
+export * from './stats/index.js';
