@@ -4,11 +4,13 @@ import { Command, CommanderError } from 'commander';
 import { isAssayError } from '../core/errors.js';
 import { VERSION } from '../core/version.js';
 import { type CliIO, processIO } from './io.js';
+import { registerScore } from './commands/score.js';
+import { registerSignificance } from './commands/significance.js';
 import { registerAgreement } from './commands/agreement.js';
 import { registerRank } from './commands/rank.js';
 
 /** Every command, in the order `assay --help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerAgreement, registerRank];
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerScore, registerSignificance, registerAgreement, registerRank];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('assay')

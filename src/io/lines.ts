@@ -1,7 +1,7 @@
 // Streaming UTF-8 line reading with exact error locations. Lines split on "\n" only (as
 // sacrebleu opens files with newline="\n"); a "\r" before it is kept, as there. Invalid UTF-8
 // is an InputError naming the file and line, never a silent U+FFFD.
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
 
 const NEWLINE = 0x0a;
@@ -11,15 +11,27 @@ export class LineReader {
   readonly file: string;
   /** 1-based number of the line last returned. */
   lineNumber = 0;
-  private readonly chunks: AsyncIterator<Buffer>;
+  private chunks: AsyncIterator<Buffer> | undefined;
   private buffer: Buffer = Buffer.alloc(0);
   private done = false;
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
   constructor(file: string) {
     this.file = file;
-    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  /** Opens lazily, so a missing file is an InputError from next(), never an unhandled stream error. */
+  private async open(): Promise<AsyncIterator<Buffer>> {
+    let handle;
+    try {
+      handle = await open(this.file, 'r');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      throw new InputError(`cannot read file: ${why}`, { file: this.file }, error);
+    }
+    const stream = handle.createReadStream({ highWaterMark: 1 << 20 });
+    return stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }
 
   async next(): Promise<string | undefined> {
@@ -37,6 +49,7 @@ export class LineReader {
         return this.decode(bytes);
       }
       let chunk: IteratorResult<Buffer>;
+      this.chunks ??= await this.open();
       try {
         chunk = await this.chunks.next();
       } catch (error) {

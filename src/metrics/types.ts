@@ -21,8 +21,8 @@ export interface CorpusMetric<Options, Result extends MetricResult> {
   scoreFromStats(stats: ArrayLike<number>, options: Options): Result;
   /** Sentence-level score; may differ from scoreFromStats of one segment (e.g. BLEU's effective order). */
   sentenceScore(hyp: string, refs: readonly string[], options: Options): Result;
-  /** One-line description of every setting that changes the number. */
-  signature(options: Options, nrefs: number): string;
+  /** One-line description of every setting that changes the number; nrefs `var` when it varies by segment. */
+  signature(options: Options, nrefs: number | 'var'): string;
 }
 
 /** Element-wise sum of statistics vectors. */
