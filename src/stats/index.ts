@@ -22,3 +22,7 @@ export * from './battles.js';
 export * from './bradley-terry.js';
 export * from './elo.js';
 export * from './ranking.js';
+// Segment bootstrap CIs (scipy percentile/BCa) and paired significance tests (sacrebleu PairedTest).
+export * from './stats-matrix.js';
+export * from './bootstrap.js';
+export * from './paired.js';

@@ -55,11 +55,6 @@ export function statsMatrixFromRows(rows: readonly ArrayLike<number>[], k: numbe
   return { n: rows.length, k, data };
 }
 
-/** A one-column matrix of per-item values: its scorer `meanScorer(n)` gives their mean. */
-export function valuesMatrix(values: ArrayLike<number>): StatsMatrix {
-  return { n: values.length, k: 1, data: Float64Array.from(values) };
-}
-
 /** Element-wise sum of all rows (the corpus statistics), summed in segment order. */
 export function columnSums(matrix: StatsMatrix): Float64Array {
   const { n, k, data } = matrix;
