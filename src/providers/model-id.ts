@@ -13,7 +13,7 @@ export interface ModelRef {
 }
 
 const PROVIDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const INLINE_URL = /@(https?:\/\/.+)$/;
+const INLINE_URL = /@(https?:\/\/.*)$/;
 
 /**
  * Parses `provider:model` or `provider:model@http(s)://host/path`. The model part keeps any
