@@ -28,6 +28,11 @@ export interface BleuOptions {
   /** Average only the orders up to the last one with any hypothesis n-grams (for sentence BLEU). */
   effectiveOrder: boolean;
   maxNgramOrder: number;
+  /**
+   * References per segment, printed in the signature (`var` when it varies); like chrF and TER.
+   * `bleuCorpusScore` and `sentenceScore` fill it in from the references they are given.
+   */
+  nrefs: number | 'var';
 }
 
 export interface BleuResult extends MetricResult {
@@ -53,9 +58,18 @@ export interface BleuResult extends MetricResult {
   signature: string;
 }
 
-/** A segment's references with their n-grams merged (max count over references) and lengths. */
+/**
+ * A segment's references as an n-gram trie over interned tokens: token ids 1..V are the unigram
+ * ids, and `extend` maps (n-gram id) * base + (token id) to the id of the n-gram one token longer.
+ * `counts[id]` is the n-gram's largest count in any one reference (sacrebleu's max-merge).
+ * Numeric ids keep the hot loop free of string building and hashing beyond one lookup per token.
+ */
 export interface BleuReference {
-  readonly ngrams: ReadonlyMap<string, number>;
+  readonly vocab: ReadonlyMap<string, number>;
+  readonly extend: ReadonlyMap<number, number>;
+  readonly base: number;
+  readonly counts: Int32Array;
+  /** Token count of each (non-null) reference. */
   readonly lengths: readonly number[];
 }
 
@@ -77,6 +91,7 @@ const DEFAULTS: BleuOptions = {
   force: false,
   effectiveOrder: false,
   maxNgramOrder: 4,
+  nrefs: 1,
 };
 
 function resolveOptions(options: Partial<BleuOptions> = {}): BleuOptions {
@@ -106,6 +121,9 @@ function resolveOptions(options: Partial<BleuOptions> = {}): BleuOptions {
   if (!Number.isInteger(merged.maxNgramOrder) || merged.maxNgramOrder < 1) {
     throw new UsageError(`bleu option "maxNgramOrder": expected an integer >= 1, got ${String(merged.maxNgramOrder)}`);
   }
+  if (merged.nrefs !== 'var' && (!Number.isInteger(merged.nrefs) || merged.nrefs < 1)) {
+    throw new UsageError(`bleu option "nrefs": expected an integer >= 1 or "var", got ${String(merged.nrefs)}`);
+  }
   return merged;
 }
 
@@ -115,39 +133,67 @@ function segmentTokens(line: string, options: BleuOptions): string[] {
   return tokenizers.get(options.tokenize).tokens(pyRstrip(text));
 }
 
-/** Adds every n-gram (1..maxOrder) of `tokens` to `into`. Keys are tokens joined by one space:
- * tokens never contain whitespace, so a key also fixes its order. */
-function countNgrams(tokens: readonly string[], maxOrder: number, into: Map<string, number>): void {
-  const len = tokens.length;
-  for (let i = 0; i < len; i++) {
-    let key = tokens[i];
-    const last = Math.min(len, i + maxOrder);
-    for (let j = i; j < last; j++) {
-      if (j > i) key += ' ' + tokens[j];
-      into.set(key, (into.get(key) ?? 0) + 1);
-    }
-  }
-}
-
-/** Tokenizes one segment's references (nulls dropped) into merged n-gram counts and lengths. */
+/** Tokenizes one segment's references (nulls dropped) into an n-gram trie with max-merged counts. */
 export function prepareReference(refs: readonly MaybeRef[], options: BleuOptions): BleuReference {
+  const order = options.maxNgramOrder;
+  const vocab = new Map<string, number>();
+  const idLists: number[][] = [];
   const lengths: number[] = [];
-  let ngrams: Map<string, number> | undefined;
   for (const ref of refs) {
     if (ref === null || ref === undefined) continue;
     const tokens = segmentTokens(ref, options);
     lengths.push(tokens.length);
-    if (ngrams === undefined) {
-      ngrams = new Map();
-      countNgrams(tokens, options.maxNgramOrder, ngrams);
-    } else {
-      const own = new Map<string, number>();
-      countNgrams(tokens, options.maxNgramOrder, own);
-      for (const [key, count] of own) if (count > (ngrams.get(key) ?? 0)) ngrams.set(key, count);
+    const ids = new Array<number>(tokens.length);
+    for (let i = 0; i < tokens.length; i++) {
+      let id = vocab.get(tokens[i]);
+      if (id === undefined) {
+        id = vocab.size + 1;
+        vocab.set(tokens[i], id);
+      }
+      ids[i] = id;
+    }
+    idLists.push(ids);
+  }
+  if (idLists.length === 0) throw new InputError('bleu: segment has no reference (every reference is null)');
+
+  const base = vocab.size + 1;
+  const extend = new Map<number, number>();
+  let nextId = base;
+  // Every n-gram occurrence of each reference, as ids, for counting once all ids exist.
+  const occurrences: number[][] = idLists.map((ids) => {
+    const occ: number[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      let id = ids[i];
+      occ.push(id);
+      const last = Math.min(ids.length, i + order);
+      for (let j = i + 1; j < last; j++) {
+        const key = id * base + ids[j];
+        let longer = extend.get(key);
+        if (longer === undefined) {
+          longer = nextId++;
+          extend.set(key, longer);
+        }
+        id = longer;
+        occ.push(id);
+      }
+    }
+    return occ;
+  });
+
+  const counts = new Int32Array(nextId);
+  if (occurrences.length === 1) {
+    for (const id of occurrences[0]) counts[id]++;
+  } else {
+    const own = new Int32Array(nextId);
+    for (const occ of occurrences) {
+      for (const id of occ) own[id]++;
+      for (const id of occ) {
+        if (own[id] > counts[id]) counts[id] = own[id];
+      }
+      for (const id of occ) own[id] = 0;
     }
   }
-  if (ngrams === undefined) throw new InputError('bleu: segment has no reference (every reference is null)');
-  return { ngrams, lengths };
+  return { vocab, extend, base, counts, lengths };
 }
 
 /** Reference length closest to the hypothesis length; the shorter one wins a tie (sacrebleu). */
@@ -176,20 +222,23 @@ export function statsAgainst(hyp: string, ref: BleuReference, options: BleuOptio
   stats[1] = closestRefLength(len, ref.lengths);
   // Clipped matches: each occurrence takes one unit of the reference count until it runs out,
   // which sums to min(hyp count, ref count) per distinct n-gram without counting the hypothesis.
-  let used: Map<string, number> | undefined;
+  const { vocab, extend, base, counts } = ref;
+  const ids = new Int32Array(len);
+  for (let i = 0; i < len; i++) ids[i] = vocab.get(tokens[i]) ?? 0;
+  const used = new Int32Array(counts.length);
   for (let i = 0; i < len; i++) {
-    let key = tokens[i];
+    let id = ids[i];
+    if (id === 0) continue; // not in any reference: no n-gram starting here can match
     const last = Math.min(len, i + order);
-    for (let j = i; j < last; j++) {
-      if (j > i) key += ' ' + tokens[j];
-      const available = ref.ngrams.get(key);
-      if (available === undefined) continue;
-      used ??= new Map();
-      const taken = used.get(key) ?? 0;
-      if (taken < available) {
-        used.set(key, taken + 1);
+    for (let j = i; ; ) {
+      if (used[id] < counts[id]) {
+        used[id]++;
         stats[2 + j - i]++;
       }
+      if (++j >= last || ids[j] === 0) break;
+      const longer = extend.get(id * base + ids[j]);
+      if (longer === undefined) break; // no reference n-gram extends this prefix
+      id = longer;
     }
   }
   for (let n = 1; n <= order; n++) stats[1 + order + n] = Math.max(0, len - n + 1);
@@ -206,7 +255,7 @@ function floorLog(x: number): number {
 }
 
 /** sacrebleu's `BLEU.compute_bleu` on summed statistics. */
-function scoreFromStats(stats: ArrayLike<number>, options: BleuOptions, nrefs: number | 'var' = 1): BleuResult {
+function scoreFromStats(stats: ArrayLike<number>, options: BleuOptions): BleuResult {
   const order = options.maxNgramOrder;
   const sysLen = Math.trunc(stats[0]);
   const refLen = Math.trunc(stats[1]);
@@ -232,7 +281,7 @@ function scoreFromStats(stats: ArrayLike<number>, options: BleuOptions, nrefs: n
     ratio: refLen ? sysLen / refLen : 0,
     rawCounts,
     rawTotals,
-    signature: signature(options, nrefs),
+    signature: signature(options, options.nrefs),
   });
 
   // No match at all: score 0 with zero precisions and unsmoothed counts (sacrebleu #141).
@@ -276,6 +325,7 @@ function pyFixed2(x: number): string {
   return Number(exact[dot + 2]) % 2 === 0 ? truncated : fixed;
 }
 
+/** sacrebleu's BLEU signature; `nrefs` -1 or `var` prints as `var`. */
 function signature(options: BleuOptions, nrefs: number | 'var'): string {
   const smoothDefault = BLEU_SMOOTH_DEFAULTS[options.smoothMethod];
   const smooth =
@@ -298,7 +348,7 @@ function nonNullCount(refs: readonly MaybeRef[]): number {
 
 /** sacrebleu `sentence_score`: one hypothesis against its references (null ones dropped). */
 function sentenceScore(hyp: string, refs: readonly MaybeRef[], options: BleuOptions): BleuResult {
-  return scoreFromStats(segmentStats(hyp, refs, options), options, nonNullCount(refs));
+  return scoreFromStats(segmentStats(hyp, refs, options), { ...options, nrefs: nonNullCount(refs) });
 }
 
 /** BLEU as a CorpusMetric: statistics [sysLen, refLen, matches 1..N, totals 1..N] (sacrebleu's order). */
@@ -374,7 +424,7 @@ export function bleuCorpusScore(
   const size = 2 + 2 * opts.maxNgramOrder;
   const total = new Array<number>(size).fill(0);
   for (const row of stats) for (let j = 0; j < size; j++) total[j] += row[j];
-  return scoreFromStats(total, opts, nrefs);
+  return scoreFromStats(total, { ...opts, nrefs });
 }
 
 /** `sacrebleu.sentence_bleu(hyp, refs, ...)`: like `bleu.sentenceScore`, effective order on by default. */
