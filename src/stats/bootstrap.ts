@@ -78,6 +78,10 @@ export function toFloat32Values(m: StatsMatrix): StatsMatrix {
  * Bootstrap distributions of several paired statistics matrices (same n and k) under ONE
  * shared sequence of resamples: resample r draws n segment indices once and every matrix sums
  * the same rows. Returns `scores[s][r]` = scorers[s] of matrix s's resample r.
+ *
+ * A resample's sums are Σ_i c_i · row_i with c_i how often segment i was drawn: counting the
+ * draws first and then reading the rows in order is several times faster than gathering rows at
+ * random (and the same sum in exact arithmetic; the same double for integer statistics).
  */
 export function resampleScores(
   matrices: readonly StatsMatrix[],
@@ -88,7 +92,7 @@ export function resampleScores(
   const count = matrices.length;
   const { n, k } = matrices[0];
   const width = count * k;
-  // Rows of all matrices interleaved, so one drawn index reads one contiguous block.
+  // Rows of all matrices interleaved, so one segment's statistics are one contiguous block.
   const packed = new Float64Array(n * width);
   for (let s = 0; s < count; s++) {
     const src = matrices[s].data;
@@ -98,12 +102,17 @@ export function resampleScores(
   const views = matrices.map((_, s) => acc.subarray(s * k, (s + 1) * k));
   const scores = matrices.map(() => new Float64Array(resamples));
   const indices = new Int32Array(n);
+  const draws = new Int32Array(n);
   for (let r = 0; r < resamples; r++) {
     sampleIndices(rng, n, indices);
+    for (let t = 0; t < n; t++) draws[indices[t]]++;
     acc.fill(0);
-    for (let t = 0; t < n; t++) {
-      const base = indices[t] * width;
-      for (let j = 0; j < width; j++) acc[j] += packed[base + j];
+    for (let i = 0; i < n; i++) {
+      const c = draws[i];
+      if (c === 0) continue;
+      draws[i] = 0;
+      const base = i * width;
+      for (let j = 0; j < width; j++) acc[j] += c * packed[base + j];
     }
     for (let s = 0; s < count; s++) scores[s][r] = scorers[s](views[s]);
   }
