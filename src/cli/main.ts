@@ -8,9 +8,10 @@ import { registerScore } from './commands/score.js';
 import { registerSignificance } from './commands/significance.js';
 import { registerAgreement } from './commands/agreement.js';
 import { registerRank } from './commands/rank.js';
+import { registerCache } from './commands/cache.js';
 
 /** Every command, in the order `assay --help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerScore, registerSignificance, registerAgreement, registerRank];
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerScore, registerSignificance, registerAgreement, registerRank, registerCache];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('assay')
