@@ -135,16 +135,7 @@ export function kendalltau(x: readonly number[], y: readonly number[], alternati
   checkPair(x, y, 'kendalltau', 1);
   checkAlternative(alternative, 'kendalltau');
   const size = x.length;
-  let dis = 0;
-  let ntie = 0;
-  for (let i = 0; i < size; i++) {
-    for (let j = i + 1; j < size; j++) {
-      const dx = x[i] - x[j];
-      const dy = y[i] - y[j];
-      if (dx === 0 && dy === 0) ntie++;
-      else if ((dx < 0 && dy > 0) || (dx > 0 && dy < 0)) dis++;
-    }
-  }
+  const { discordant: dis, jointTies: ntie } = countDiscordant(x, y);
   const xs = tieStats(x);
   const ys = tieStats(y);
   const tot = (size * (size - 1)) / 2;
@@ -165,6 +156,49 @@ export function kendalltau(x: readonly number[], y: readonly number[], alternati
   else if (alternative === 'greater') p = normalSf(z);
   else p = 2 * normalSf(Math.abs(z));
   return { statistic: tau, pvalue: p, n: size, alternative, methodUsed: 'asymptotic' };
+}
+
+/**
+ * Discordant pairs (strictly opposite order in x and y) and pairs tied in both, in O(n log n):
+ * sort by (x, y), then count the inversions of y by merge sort (Knight 1966, as scipy).
+ */
+function countDiscordant(x: readonly number[], y: readonly number[]): { discordant: number; jointTies: number } {
+  const n = x.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => x[a] - x[b] || y[a] - y[b]);
+  let jointTies = 0;
+  let run = 1;
+  for (let i = 1; i <= n; i++) {
+    if (i < n && x[order[i]] === x[order[i - 1]] && y[order[i]] === y[order[i - 1]]) {
+      run++;
+    } else {
+      jointTies += (run * (run - 1)) / 2;
+      run = 1;
+    }
+  }
+  let cur = Float64Array.from(order, (i) => y[i]);
+  let buf = new Float64Array(n);
+  let discordant = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) {
+        if (cur[j] < cur[i]) {
+          discordant += mid - i; // every remaining left element is strictly greater
+          buf[k++] = cur[j++];
+        } else {
+          buf[k++] = cur[i++];
+        }
+      }
+      while (i < mid) buf[k++] = cur[i++];
+      while (j < hi) buf[k++] = cur[j++];
+    }
+    [cur, buf] = [buf, cur];
+  }
+  return { discordant, jointTies };
 }
 
 const factorialCache: number[] = [];
