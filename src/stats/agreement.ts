@@ -172,7 +172,7 @@ function prepare(matrix: RatingMatrix, opts: ResolvedOptions): Prepared {
   if (opts.level !== 'nominal') {
     perItem.forEach((r, i) => {
       const bad = r.find((v) => typeof v !== 'number');
-      if (bad !== undefined) fail(`--level ${opts.level} needs numeric labels; item "${items[i]}" has the label ${JSON.stringify(bad)}`);
+      if (bad !== undefined) fail(`level ${opts.level} needs numeric labels; item "${items[i]}" has the label ${JSON.stringify(bad)} (use level nominal for categories)`);
     });
   }
   const units = guard(() => alphaUnitsFromGroups(perItem, opts.level), fail);

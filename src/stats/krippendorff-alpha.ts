@@ -149,6 +149,7 @@ export function alphaFromUnits(units: AlphaUnits, weights?: ArrayLike<number>): 
     n += totals[v];
     if (totals[v] > 0) present++;
   }
+  // A resample drawing only one value agrees perfectly (NLTK's single-value rule, applied to the resample).
   if (weights && present === 1) return 1;
   // Interval-scale coordinates: the values themselves, or Krippendorff's ordinal mid-ranks
   // (cumulative frequency below a value plus half its own), which turn the ordinal delta into
