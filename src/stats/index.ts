@@ -1,16 +1,75 @@
 // Public surface of assay's statistics: tests, intervals, corrections and planning.
 // Each module names the reference implementation it reproduces; see docs/statistics.md.
-export * from './distributions.js';
-export * from './proportion.js';
-export * from './mcnemar.js';
-export * from './wilcoxon.js';
-export * from './ttest.js';
-export * from './correlation.js';
-export * from './mean-ci.js';
-export * from './multitest.js';
-export * from './sign-test.js';
-export * from './permutation.js';
-export * from './planning.js';
+// Tests, intervals and planning: the documented API only (numeric helpers such as numpySum,
+// brentq or the BLAS emulation stay importable from their modules, not from the public entry).
+export {
+  type Alternative,
+  ALTERNATIVES,
+  betaCdf,
+  betaQuantile,
+  betaSf,
+  binomialCdf,
+  binomialPmf,
+  binomialSf,
+  chiSquareCdf,
+  chiSquareQuantile,
+  chiSquareSf,
+  normalCdf,
+  normalIsf,
+  normalQuantile,
+  normalSf,
+  tCdf,
+  tQuantile,
+  tQuantileScipy,
+  tSf,
+} from './distributions.js';
+export {
+  BINOM_CI_METHODS,
+  type BinomCiMethod,
+  binomProportionCi,
+  binomTest,
+  type BinomTestResult,
+  type Interval,
+  PROPORTION_CI_METHODS,
+  type ProportionCiMethod,
+  proportionConfint,
+} from './proportion.js';
+export { mcnemar, type McNemarOptions, type McNemarResult, pairedTable } from './mcnemar.js';
+export {
+  rankData,
+  wilcoxon,
+  type WilcoxonMethod,
+  type WilcoxonOptions,
+  type WilcoxonResult,
+  ZERO_METHODS,
+  type ZeroMethod,
+} from './wilcoxon.js';
+export { tTestOneSample, tTestPaired, tTestPvalue, type TTestResult } from './ttest.js';
+export {
+  type CorrelationResult,
+  type KendallResult,
+  kendalltau,
+  type PearsonResult,
+  pearsonr,
+  spearmanr,
+} from './correlation.js';
+export { type ClusteredMeanCi, clusteredMeanCi, type ClusteredMeanOptions, type MeanCi, meanCi } from './mean-ci.js';
+export { MULTITEST_METHODS, type MultitestMethod, type MultitestResult, multipletests } from './multitest.js';
+export { signTest, type SignTestResult } from './sign-test.js';
+export { pairedPermutationTest, type PermutationOptions, type PermutationResult } from './permutation.js';
+export {
+  designEffect,
+  type MdePlan,
+  pairedAccuracyMde,
+  type PairedAccuracyLink,
+  pairedAccuracySampleSize,
+  pairedAccuracyVariance,
+  pairedMeansMde,
+  pairedMeansSampleSize,
+  pairedPower,
+  type PowerOptions,
+  type SampleSizePlan,
+} from './planning.js';
 // Agreement (sklearn / statsmodels / NLTK) and pairwise rankings (Chatbot Arena).
 export * from './labels.js';
 export * from './percentile.js';
