@@ -67,9 +67,8 @@ async function compileConstraint(env: GenerateEnv, request: GenerateRequest): Pr
   }
 }
 
-function tokenText(model: LlamaModel, token: Token): string {
-  return model.detokenize([token], true);
-}
+/** Tokens of left context that detokenize needs to keep a leading space (SentencePiece strips it at the start). */
+const DETOKENIZE_CONTEXT = 16;
 
 /** Generates for one request; callers run it inside the sequence's `exclusive`. */
 export async function generateOne(env: GenerateEnv, request: GenerateRequest): Promise<Omit<GenerateResult, 'latencyMs' | 'cached'>> {
@@ -83,7 +82,9 @@ export async function generateOne(env: GenerateEnv, request: GenerateRequest): P
   // generate_until: context_enc[-(max_length - max_gen_toks):]
   const tokens = prompt.tokens.slice(-(contextSize - maxTokens));
   if (tokens.length === 0) throw new LlamaRequestError('the prompt encodes to no tokens');
-  const stops = [...(request.stop ?? []), ...prompt.stops];
+  // node-llama-cpp's JSON grammars end in free whitespace: stop at its trigger (4 newlines) and trim, as LlamaCompletion does.
+  const grammarStops = (grammar?.stopGenerationTriggers ?? []).map((t) => (typeof t === 'string' ? t : LlamaText(t as LlamaText).values)).flatMap((v) => (typeof v === 'string' ? [v] : v.every((x) => typeof x === 'string') ? [v.join('')] : []));
+  const stops = [...(request.stop ?? []), ...prompt.stops, ...grammarStops];
   const usage = { promptTokens: tokens.length, completionTokens: 0 };
   if (maxTokens === 0) return { text: '', finishReason: 'length', usage };
 
@@ -115,12 +116,15 @@ export async function generateOne(env: GenerateEnv, request: GenerateRequest): P
       generated.push(token);
       if (wantLogprobs) {
         const probabilities = (out as { probabilities?: Map<Token, number> }).probabilities ?? new Map<Token, number>();
-        const entry: TokenLogprob = { token: tokenText(model, token), logprob: Math.log(probabilities.get(token) ?? 0) };
+        const before = [...tokens, ...generated.slice(0, -1)].slice(-DETOKENIZE_CONTEXT) as Token[];
+        const piece = (t: Token) => model.detokenize([t], false, before);
+        const entry: TokenLogprob = { token: piece(token), logprob: Math.log(probabilities.get(token) ?? 0) };
         const top = request.topLogprobs ?? 0;
-        if (top > 0) entry.top = [...probabilities.entries()].slice(0, top).map(([t, p]) => ({ token: tokenText(model, t), logprob: Math.log(p) }));
+        if (top > 0) entry.top = [...probabilities.entries()].slice(0, top).map(([t, p]) => ({ token: piece(t), logprob: Math.log(p) }));
         logprobs.push(entry);
       }
-      text = model.detokenize(generated);
+      // Decoded after the prompt, so a leading space stays (llama.cpp server does the same; HF decode would strip it).
+      text = model.detokenize(generated, false, tokens.slice(-DETOKENIZE_CONTEXT) as Token[]);
       const cut = stopIndex(text, stops);
       if (cut >= 0) {
         text = text.slice(0, cut);
@@ -133,6 +137,7 @@ export async function generateOne(env: GenerateEnv, request: GenerateRequest): P
     prefix.generated(keep, tokens.length);
   }
   usage.completionTokens = generated.length;
+  if (grammar?.trimWhitespaceSuffix) text = text.trimEnd();
   const result: Omit<GenerateResult, 'latencyMs' | 'cached'> = { text, finishReason, usage };
   if (wantLogprobs) result.logprobs = trimLogprobs(logprobs, text);
   return result;
