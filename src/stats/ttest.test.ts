@@ -48,9 +48,14 @@ describe('tTestOneSample', () => {
     expect(closeTo(ci.low, 0.8116116119000156)).toBe(true);
     expect(closeTo(ci.high, 5.588388388099984)).toBe(true);
   });
+  it('a single pair gives NaN like scipy (df 0)', () => {
+    const r = tTestPaired([1], [2]);
+    expect([r.statistic, r.pvalue, r.df]).toEqual([NaN, NaN, 0]);
+    expect(r.confidenceInterval().low).toBeNaN();
+  });
   it('rejects bad input', () => {
     expect(() => tTestPaired([1, 2], [1])).toThrow(UsageError);
-    expect(() => tTestOneSample([1])).toThrow(UsageError);
+    expect(() => tTestOneSample([])).toThrow(UsageError);
     expect(() => tTestOneSample([1, NaN])).toThrow(/finite/);
     expect(() => tTestOneSample([1, 2], 0, 'both' as Alternative)).toThrow(UsageError);
   });

@@ -19,8 +19,9 @@ export interface TTestResult {
   confidenceInterval(confidenceLevel?: number): { low: number; high: number };
 }
 
+// One value is accepted and gives NaN statistic, p-value and interval, as scipy does (df = 0).
 function checkSample(values: readonly number[], name: string, fn: string): void {
-  if (values.length < 2) throw new UsageError(`${fn}: ${name} needs at least 2 values, got ${values.length}`);
+  if (values.length < 1) throw new UsageError(`${fn}: ${name} needs at least 1 value, got none`);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i])) throw new UsageError(`${fn}: ${name}[${i}] is not a finite number (${values[i]})`);
   }
