@@ -11,9 +11,9 @@ import { normalQuantile, tQuantile, tQuantileScipy } from './distributions.js';
 export function numpySum(values: ArrayLike<number>, start = 0, end = values.length): number {
   const n = end - start;
   if (n < 8) {
-    let res = -0;
+    let res = 0; // numpy starts from +0.0, so np.sum([-0.0]) is 0.0
     for (let i = start; i < end; i++) res += values[i];
-    return n === 0 ? 0 : res;
+    return res;
   }
   if (n <= 128) {
     const r = [0, 0, 0, 0, 0, 0, 0, 0];
