@@ -1,15 +1,16 @@
 // chrF (Popović 2015) and chrF++ (Popović 2017) exactly as sacrebleu 2.6.0 `metrics/chrf.py`:
 // same statistics, best reference per segment, effective-order / eps smoothing and signature.
-// Only the counting differs: each reference's n-gram counts are consumed by the hypothesis'
-// n-grams (Σ min(h, r) without building a hypothesis counter), which gives identical numbers.
+// Only the counting differs, for speed: n-grams are hashed runs of code points (or word ids) in a
+// reused table, verified symbol by symbol, and each reference count is consumed by the hypothesis'
+// n-grams (Σ min(h, r) without a hypothesis counter); the numbers are identical.
 import { UsageError } from '../core/errors.js';
 import { formatSignature } from '../core/signature.js';
 import { unknownNameMessage } from '../core/suggest.js';
-import { pyLower, pyRemoveWhitespace, pySplit } from './python-text.js';
+import { isPyWhitespace, pyLower, pySplit } from './python-text.js';
 import type { CorpusMetric, MetricResult } from './types.js';
 
 /** The sacrebleu release whose numbers and signature this metric reproduces. */
-export const SACREBLEU_VERSION = '2.6.0';
+const SACREBLEU_VERSION = '2.6.0';
 
 export interface ChrfOptions {
   /** Character n-gram order (sacrebleu `char_order`, default 6). */
@@ -24,8 +25,8 @@ export interface ChrfOptions {
   whitespace: boolean;
   /** chrF++.py / Moses / NLTK eps smoothing instead of sacrebleu's effective order. */
   epsSmoothing: boolean;
-  /** Number of reference streams, printed in the signature (corpus scoring sets it; default 1). */
-  nrefs: number;
+  /** References per segment, printed in the signature (`var` when it varies; default 1). */
+  nrefs: number | 'var';
 }
 
 export interface ChrfResult extends MetricResult {
@@ -54,7 +55,7 @@ function resolveChrfOptions(options: Partial<ChrfOptions> = {}): ChrfOptions {
   for (const [key, value] of Object.entries(options) as [keyof ChrfOptions, unknown][]) {
     if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
   }
-  const nonNegativeInt = (key: 'charOrder' | 'wordOrder' | 'beta' | 'nrefs', min: number): void => {
+  const nonNegativeInt = (key: 'charOrder' | 'wordOrder' | 'beta', min: number): void => {
     const v = out[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
       throw new UsageError(`chrF option ${key} must be an integer >= ${min} (got ${JSON.stringify(v)})`);
@@ -63,7 +64,9 @@ function resolveChrfOptions(options: Partial<ChrfOptions> = {}): ChrfOptions {
   nonNegativeInt('charOrder', 0);
   nonNegativeInt('wordOrder', 0);
   nonNegativeInt('beta', 0);
-  nonNegativeInt('nrefs', 1);
+  if (out.nrefs !== 'var' && (!Number.isInteger(out.nrefs) || out.nrefs < 1)) {
+    throw new UsageError(`chrF option nrefs must be an integer >= 1 or "var" (got ${JSON.stringify(out.nrefs)})`);
+  }
   if (out.charOrder + out.wordOrder === 0) {
     throw new UsageError('chrF needs charOrder + wordOrder >= 1 (got 0 and 0)');
   }
@@ -103,139 +106,201 @@ export function chrfWords(text: string): string[] {
   return out;
 }
 
-/** A string viewed as code points: n-gram i..i+n is `text.slice(at(i), at(i+n))`. */
-interface CodePoints {
-  text: string;
-  /** Number of code points. */
-  length: number;
-  /** Start offset (UTF-16) of each code point plus the end; null when every code point is one unit. */
-  offsets: Int32Array | null;
+/** Growable scratch buffer, reused across segments so counting allocates nothing per n-gram. */
+class Scratch {
+  buf = new Int32Array(256);
+
+  ensure(n: number): Int32Array {
+    if (this.buf.length < n) this.buf = new Int32Array(Math.max(n, 2 * this.buf.length));
+    return this.buf;
+  }
 }
 
-const SURROGATE = /[\ud800-\udfff]/;
-
-function codePoints(text: string): CodePoints {
-  if (!SURROGATE.test(text)) return { text, length: text.length, offsets: null };
-  const offsets = new Int32Array(text.length + 1);
+/** Code points of `text` into `scratch` (Python whitespace dropped unless kept); returns the count. */
+function decodeChars(text: string, keepWhitespace: boolean, scratch: Scratch): number {
+  const buf = scratch.ensure(text.length);
   let n = 0;
   for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    offsets[n++] = i;
+    let c = text.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
       const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+      }
     }
+    if (keepWhitespace || !isPyWhitespace(c)) buf[n++] = c;
   }
-  offsets[n] = text.length;
-  return { text, length: n, offsets };
+  return n;
 }
 
-/** One side of a segment after preprocessing: characters for char n-grams, words for word n-grams. */
-interface Side {
-  chars: CodePoints;
-  words: string[];
+const HASH_SEED = 0x2545f491;
+
+/** One more symbol onto an n-gram hash (multiplicative mix with the high bits folded down). */
+function mix(h: number, c: number): number {
+  const t = Math.imul(h ^ c, 0x9e3779b1);
+  return t ^ (t >>> 15);
 }
 
-function prepare(text: string, opts: ChrfOptions): Side {
-  const s = opts.lowercase ? pyLower(text) : text;
-  return {
-    chars: codePoints(opts.whitespace ? s : pyRemoveWhitespace(s)),
-    words: opts.wordOrder > 0 ? chrfWords(s) : [],
-  };
+function sameRun(a: Int32Array, i: number, b: Int32Array, j: number, n: number): boolean {
+  for (let k = 0; k < n; k++) if (a[i + k] !== b[j + k]) return false;
+  return true;
 }
 
 /**
- * A reference's n-grams of every order in one table: key → slot, and a count per slot that the
- * hypothesis consumes. Char n-grams of different orders never share a key (different lengths in
- * code points); word n-grams live in their own table because with `whitespace` a char n-gram may
- * contain a space.
+ * Counts of a reference's n-grams (all orders), keyed by (hash, order) and verified against the
+ * symbols themselves, so hash collisions never change a count. Open addressing over typed arrays
+ * that are reused: a generation stamp marks the live slots.
  */
-class RefCounts {
-  readonly charSlots = new Map<string, number>();
-  readonly wordSlots = new Map<string, number>();
-  counts: Int32Array;
-  /** Number of reference n-grams per order (chars then words). */
-  readonly totals: number[];
+class NgramTable {
+  private hashes = new Int32Array(64);
+  private starts = new Int32Array(64);
+  private orders = new Int32Array(64);
+  private counts = new Int32Array(64);
+  private stamps = new Int32Array(64);
+  private gen = 0;
+  private mask = 63;
+  private seq: Int32Array = new Int32Array(0);
 
-  constructor(ref: Side, opts: ChrfOptions) {
-    const { chars, words } = ref;
-    let size = 0;
-    this.totals = [];
-    for (let n = 1; n <= opts.charOrder; n++) this.totals.push(Math.max(0, chars.length - n + 1));
-    for (let n = 1; n <= opts.wordOrder; n++) this.totals.push(Math.max(0, words.length - n + 1));
-    for (const t of this.totals) size += t;
-    this.counts = new Int32Array(size);
-    let next = 0;
-    const { text, offsets } = chars;
-    for (let n = 1; n <= opts.charOrder; n++) {
-      for (let i = 0; i + n <= chars.length; i++) {
-        const key = offsets === null ? text.substring(i, i + n) : text.substring(offsets[i], offsets[i + n]);
-        const slot = this.charSlots.get(key);
-        if (slot === undefined) {
-          this.charSlots.set(key, next);
-          this.counts[next++] = 1;
-        } else {
-          this.counts[slot]++;
-        }
-      }
+  /** Empties the table for the n-grams of `seq` (at most `entries` of them). */
+  reset(seq: Int32Array, entries: number): void {
+    let cap = 64;
+    while (cap < 2 * entries) cap *= 2;
+    if (cap > this.hashes.length) {
+      this.hashes = new Int32Array(cap);
+      this.starts = new Int32Array(cap);
+      this.orders = new Int32Array(cap);
+      this.counts = new Int32Array(cap);
+      this.stamps = new Int32Array(cap);
+      this.gen = 0;
     }
-    for (let n = 1; n <= opts.wordOrder; n++) {
-      for (let i = 0; i + n <= words.length; i++) {
-        const key = n === 1 ? words[i] : words.slice(i, i + n).join(' ');
-        const slot = this.wordSlots.get(key);
-        if (slot === undefined) {
-          this.wordSlots.set(key, next);
-          this.counts[next++] = 1;
-        } else {
-          this.counts[slot]++;
-        }
-      }
+    this.mask = cap - 1;
+    if (++this.gen === 0x7fffffff) {
+      this.stamps.fill(0);
+      this.gen = 1;
     }
+    this.seq = seq;
   }
 
-  /** [hyp, ref, matches] per order of `hyp` against this reference; consumes the counts. */
-  matchInto(hyp: Side, opts: ChrfOptions, out: number[]): void {
-    const counts = this.counts;
-    const { text, offsets, length } = hyp.chars;
-    for (let n = 1; n <= opts.charOrder; n++) {
-      const refTotal = this.totals[n - 1];
-      let matches = 0;
-      if (refTotal > 0) {
-        for (let i = 0; i + n <= length; i++) {
-          const key = offsets === null ? text.substring(i, i + n) : text.substring(offsets[i], offsets[i + n]);
-          const slot = this.charSlots.get(key);
-          if (slot !== undefined && counts[slot] > 0) {
-            counts[slot]--;
-            matches++;
-          }
-        }
+  /** Counts the reference n-gram `seq[start, start+n)` whose hash is `h`. */
+  add(start: number, n: number, h: number): void {
+    const { stamps, hashes, orders, starts, seq, gen, mask } = this;
+    let i = h & mask;
+    while (stamps[i] === gen) {
+      if (hashes[i] === h && orders[i] === n && sameRun(seq, starts[i], seq, start, n)) {
+        this.counts[i]++;
+        return;
       }
-      const k = 3 * (n - 1);
-      // sacrebleu reports no hypothesis n-grams for an order the reference lacks.
-      out[k] = refTotal > 0 ? Math.max(0, length - n + 1) : 0;
-      out[k + 1] = refTotal;
-      out[k + 2] = matches;
+      i = (i + 1) & mask;
     }
-    const words = hyp.words;
-    for (let n = 1; n <= opts.wordOrder; n++) {
-      const refTotal = this.totals[opts.charOrder + n - 1];
-      let matches = 0;
-      if (refTotal > 0) {
-        for (let i = 0; i + n <= words.length; i++) {
-          const key = n === 1 ? words[i] : words.slice(i, i + n).join(' ');
-          const slot = this.wordSlots.get(key);
-          if (slot !== undefined && counts[slot] > 0) {
-            counts[slot]--;
-            matches++;
-          }
-        }
+    stamps[i] = gen;
+    hashes[i] = h;
+    starts[i] = start;
+    orders[i] = n;
+    this.counts[i] = 1;
+  }
+
+  /** Consumes one reference occurrence of `other[start, start+n)`; false when none is left. */
+  take(other: Int32Array, start: number, n: number, h: number): boolean {
+    const { stamps, hashes, orders, starts, seq, gen, mask } = this;
+    let i = h & mask;
+    while (stamps[i] === gen) {
+      if (hashes[i] === h && orders[i] === n && sameRun(seq, starts[i], other, start, n)) {
+        if (this.counts[i] === 0) return false;
+        this.counts[i]--;
+        return true;
       }
-      const k = 3 * (opts.charOrder + n - 1);
-      out[k] = refTotal > 0 ? Math.max(0, words.length - n + 1) : 0;
-      out[k + 1] = refTotal;
-      out[k + 2] = matches;
+      i = (i + 1) & mask;
+    }
+    return false;
+  }
+}
+
+/** A preprocessed segment side: code points for char n-grams, word ids for word n-grams. */
+interface Side {
+  chars: Int32Array;
+  nChars: number;
+  words: Int32Array;
+}
+
+const hypChars = new Scratch();
+const refChars = new Scratch();
+const hypHash = new Scratch();
+const refHash = new Scratch();
+const charTable = new NgramTable();
+const wordTable = new NgramTable();
+
+function prepare(text: string, opts: ChrfOptions, chars: Scratch, wordIds: Map<string, number> | null): Side {
+  const s = opts.lowercase ? pyLower(text) : text;
+  const nChars = decodeChars(s, opts.whitespace, chars);
+  let words = EMPTY;
+  if (wordIds !== null) {
+    const list = chrfWords(s);
+    words = new Int32Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      let id = wordIds.get(list[k]);
+      if (id === undefined) {
+        id = wordIds.size;
+        wordIds.set(list[k], id);
+      }
+      words[k] = id;
     }
   }
+  return { chars: chars.buf, nChars, words };
+}
+
+const EMPTY = new Int32Array(0);
+
+/**
+ * [hyp, ref, matches] for orders 1..maxOrder of `hyp` against `ref` (sequences of symbols) into
+ * `out` from index `at`. sacrebleu reports 0 hypothesis n-grams for an order the reference lacks.
+ */
+function matchOrders(
+  hyp: Int32Array,
+  nHyp: number,
+  ref: Int32Array,
+  nRef: number,
+  maxOrder: number,
+  table: NgramTable,
+  out: number[],
+  at: number,
+): void {
+  let entries = 0;
+  for (let n = 1; n <= maxOrder && n <= nRef; n++) entries += nRef - n + 1;
+  table.reset(ref, entries);
+  const rh = refHash.ensure(nRef);
+  rh.fill(HASH_SEED, 0, nRef);
+  for (let n = 1; n <= maxOrder && n <= nRef; n++) {
+    for (let i = 0; i + n <= nRef; i++) {
+      rh[i] = mix(rh[i], ref[i + n - 1]);
+      table.add(i, n, rh[i]);
+    }
+  }
+  const hh = hypHash.ensure(nHyp);
+  hh.fill(HASH_SEED, 0, nHyp);
+  for (let n = 1; n <= maxOrder; n++) {
+    const k = at + 3 * (n - 1);
+    const refTotal = Math.max(0, nRef - n + 1);
+    let matches = 0;
+    if (refTotal > 0) {
+      for (let i = 0; i + n <= nHyp; i++) {
+        hh[i] = mix(hh[i], hyp[i + n - 1]);
+        if (table.take(hyp, i, n, hh[i])) matches++;
+      }
+    }
+    out[k] = refTotal > 0 ? Math.max(0, nHyp - n + 1) : 0;
+    out[k + 1] = refTotal;
+    out[k + 2] = matches;
+  }
+}
+
+function statsAgainst(hyp: Side, ref: Side, opts: ChrfOptions): number[] {
+  const out = new Array<number>(3 * (opts.charOrder + opts.wordOrder));
+  matchOrders(hyp.chars, hyp.nChars, ref.chars, ref.nChars, opts.charOrder, charTable, out, 0);
+  if (opts.wordOrder > 0) {
+    matchOrders(hyp.words, hyp.words.length, ref.words, ref.words.length, opts.wordOrder, wordTable, out, 3 * opts.charOrder);
+  }
+  return out;
 }
 
 /** sacrebleu's `_compute_f_score`: the chrF score (0-100) of summed statistics. */
@@ -275,31 +340,26 @@ export function chrfFScore(stats: ArrayLike<number>, opts: ChrfOptions): number 
 
 function segmentStats(hyp: string, refs: readonly string[], opts: ChrfOptions): number[] {
   if (refs.length === 0) throw new UsageError('chrF needs at least one reference per segment (got none)');
-  const size = 3 * (opts.charOrder + opts.wordOrder);
-  const h = prepare(hyp, opts);
-  if (refs.length === 1) {
-    const out = new Array<number>(size);
-    new RefCounts(prepare(refs[0], opts), opts).matchInto(h, opts, out);
-    return out;
-  }
+  const wordIds = opts.wordOrder > 0 ? new Map<string, number>() : null;
+  const h = prepare(hyp, opts, hypChars, wordIds);
+  if (refs.length === 1) return statsAgainst(h, prepare(refs[0], opts, refChars, wordIds), opts);
   // Several references: keep the one with the best sentence-level F (the first on ties).
   let best: number[] = [];
   let bestF = -1;
   for (const ref of refs) {
-    const out = new Array<number>(size);
-    new RefCounts(prepare(ref, opts), opts).matchInto(h, opts, out);
-    const f = chrfFScore(out, opts);
+    const stats = statsAgainst(h, prepare(ref, opts, refChars, wordIds), opts);
+    const f = chrfFScore(stats, opts);
     if (f > bestF) {
       bestF = f;
-      best = out;
+      best = stats;
     }
   }
   return best;
 }
 
-function chrfSignature(opts: ChrfOptions, nrefs: number): string {
+function chrfSignature(opts: ChrfOptions, nrefs: number | 'var'): string {
   return formatSignature({
-    nrefs,
+    nrefs: nrefs === -1 ? 'var' : nrefs,
     case: opts.lowercase ? 'lc' : 'mixed',
     eff: !opts.epsSmoothing,
     nc: opts.charOrder,

@@ -8,6 +8,23 @@ const WS_RUN = new RegExp(`[${WS_CLASS}]+`);
 const WS_ALL = new RegExp(`[${WS_CLASS}]+`, 'g');
 const WS_TAIL = new RegExp(`[${WS_CLASS}]+$`);
 
+/** `chr(c).isspace()` for a code point (same set as the class above). */
+export function isPyWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c >= 0x1c;
+  if (c < 0x85) return false;
+  return (
+    c === 0x85 ||
+    c === 0xa0 ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  );
+}
+
 /** `str.split()` with no argument: split on runs of Python whitespace, dropping empty pieces. */
 export function pySplit(text: string): string[] {
   const parts = text.split(WS_RUN);

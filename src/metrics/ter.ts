@@ -3,11 +3,13 @@
 import { UsageError } from '../core/errors.js';
 import { formatSignature } from '../core/signature.js';
 import { unknownNameMessage } from '../core/suggest.js';
-import { SACREBLEU_VERSION } from './chrf.js';
 import { pyRstrip, pySplit } from './python-text.js';
 import { translationEditRate, WordIds } from './ter-edits.js';
 import { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
 import type { CorpusMetric, MetricResult } from './types.js';
+
+/** The sacrebleu release whose numbers and signature this metric reproduces. */
+const SACREBLEU_VERSION = '2.6.0';
 
 export { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
 export { translationEditRate } from './ter-edits.js';
@@ -21,8 +23,8 @@ export interface TerOptions extends TercomOptions {
   asianSupport: boolean;
   /** Keep case (sacrebleu lower-cases by default). */
   caseSensitive: boolean;
-  /** Number of reference streams, printed in the signature (corpus scoring sets it; default 1). */
-  nrefs: number;
+  /** References per segment, printed in the signature (`var` when it varies; default 1). */
+  nrefs: number | 'var';
 }
 
 export interface TerResult extends MetricResult {
@@ -54,8 +56,8 @@ function resolveTerOptions(options: Partial<TerOptions> = {}): TerOptions {
       throw new UsageError(`TER option ${key} must be true or false (got ${JSON.stringify(out[key])})`);
     }
   }
-  if (!Number.isInteger(out.nrefs) || out.nrefs < 1) {
-    throw new UsageError(`TER option nrefs must be an integer >= 1 (got ${JSON.stringify(out.nrefs)})`);
+  if (out.nrefs !== 'var' && (!Number.isInteger(out.nrefs) || out.nrefs < 1)) {
+    throw new UsageError(`TER option nrefs must be an integer >= 1 or "var" (got ${JSON.stringify(out.nrefs)})`);
   }
   return out;
 }
@@ -80,9 +82,9 @@ function segmentStats(hyp: string, refs: readonly string[], opts: TerOptions): n
   return [best, refLengths / refs.length];
 }
 
-function terSignature(opts: TerOptions, nrefs: number): string {
+function terSignature(opts: TerOptions, nrefs: number | 'var'): string {
   return formatSignature({
-    nrefs,
+    nrefs: nrefs === -1 ? 'var' : nrefs,
     case: opts.caseSensitive ? 'mixed' : 'lc',
     tok: 'tercom',
     norm: opts.normalized,
