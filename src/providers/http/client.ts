@@ -1,11 +1,12 @@
-// The one HTTP client every remote provider shares: JSON POSTs through Node's global fetch
-// (undici), an AIMD concurrency limit, a per-attempt timeout, retries with full-jitter backoff
+// The one HTTP client every remote provider shares: JSON POSTs through undici (or global fetch,
+// see transport.ts), an AIMD concurrency limit, a per-attempt timeout, retries with full-jitter backoff
 // honouring Retry-After, and zod-checked bodies. Each call settles to a value or a
 // RequestFailure; it never throws for anything the server or network does.
 import { z } from 'zod';
 import { AdaptiveLimiter, defaultSleep } from './limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, isRetryableStatus, parseRetryAfter } from './retry.js';
 import type { RequestFailure, Settled } from '../types.js';
+import { type Transport, type TransportResponse, fetchTransport, getDefaultTransport } from './transport.js';
 
 export interface HttpClientOptions {
   concurrency?: number;
@@ -20,7 +21,9 @@ export interface HttpClientOptions {
   now?: () => number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Send through this fetch instead of the default transport. */
   fetch?: typeof fetch;
+  transport?: Transport;
 }
 
 export interface HttpSuccess<T> {
@@ -53,13 +56,13 @@ export class HttpClient {
   private readonly now: () => number;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
-  private readonly fetchImpl: typeof fetch;
+  private transport: Transport | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.transport = options.transport ?? (options.fetch ? fetchTransport(options.fetch) : undefined);
     this.limiter = new AdaptiveLimiter(options.concurrency ?? 8, this.now, this.sleep);
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -103,6 +106,7 @@ export class HttpClient {
 
   private async attempt<T>(url: string, payload: string, parse: (json: unknown) => T, callerSignal?: AbortSignal): Promise<Attempt<T>> {
     const path = pathOf(url);
+    this.transport ??= await getDefaultTransport();
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
     const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
@@ -113,9 +117,9 @@ export class HttpClient {
       return undefined;
     };
     try {
-      let response: Response;
+      let response: TransportResponse;
       try {
-        response = await this.fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json', ...this.headers() }, body: payload, signal });
+        response = await this.transport(url, { headers: { 'content-type': 'application/json', ...this.headers() }, body: payload, signal });
       } catch (error) {
         return aborted() ?? { ok: false, failure: { code: 'connection', message: `connection to ${path} failed: ${networkReason(error)}` }, retryable: true };
       }
@@ -128,12 +132,12 @@ export class HttpClient {
       const latencyMs = performance.now() - started;
       const status = response.status;
       if (status === 429) {
-        return { ok: false, failure: { code: 'rate_limited', message: `rate limited by ${path} (HTTP 429)${snippet(text)}`, status }, retryable: true, retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), this.now()) };
+        return { ok: false, failure: { code: 'rate_limited', message: `rate limited by ${path} (HTTP 429)${snippet(text)}`, status }, retryable: true, retryAfterMs: parseRetryAfter(response.header('retry-after'), this.now()) };
       }
       if (status >= 400) {
         const retryable = isRetryableStatus(status);
         const code = status >= 500 ? 'server_error' : 'client_error';
-        return { ok: false, failure: { code, message: `HTTP ${status} from ${path}${snippet(text)}`, status }, retryable, retryAfterMs: retryable ? parseRetryAfter(response.headers.get('retry-after'), this.now()) : undefined };
+        return { ok: false, failure: { code, message: `HTTP ${status} from ${path}${snippet(text)}`, status }, retryable, retryAfterMs: retryable ? parseRetryAfter(response.header('retry-after'), this.now()) : undefined };
       }
       let json: unknown;
       try {
