@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sharedPath } from '../../test/support/shared.js';
 import { isAssayError } from '../core/errors.js';
 import { createProvider, providerRegistry, registerProvider } from './registry.js';
 import type { Provider } from './types.js';
@@ -46,6 +47,15 @@ describe('provider registry', () => {
       'USAGE',
       'model id "llama:x.gguf@http://h/v1": the in-process llama backend takes a GGUF path or name, not a URL (use openai-compatible:MODEL@URL for a llama.cpp server)',
     ]);
+  });
+
+  it('loads the in-process llama backend lazily through the same lookup', async () => {
+    const provider = await createProvider('llama:stories260K.gguf', { modelsDir: sharedPath('models'), contextSize: 64 });
+    try {
+      expect([provider.id, provider.capabilities.loglikelihood]).toEqual(['llama:stories260K.gguf', true]);
+    } finally {
+      await provider.close();
+    }
   });
 
   it('builds plug-ins registered by name', async () => {

@@ -10,19 +10,14 @@ import type { Provider, ProviderConfig } from './types.js';
 
 export type ProviderFactory = (ref: ModelRef, config: ProviderConfig) => Promise<Provider>;
 
-interface LlamaModule {
-  createLlamaProvider(ref: { model: string }, config: ProviderConfig): Promise<Provider>;
-}
-
-// Loaded on first use so that HTTP-only runs never load the native llama.cpp binding.
-const LLAMA_MODULE = './llama/provider.js';
 
 async function createLlama(ref: ModelRef, config: ProviderConfig): Promise<Provider> {
   if (ref.baseUrl !== undefined) {
     throw new UsageError(`model id "llama:${ref.model}@${ref.baseUrl}": the in-process llama backend takes a GGUF path or name, not a URL (use openai-compatible:MODEL@URL for a llama.cpp server)`);
   }
-  const module = (await import(LLAMA_MODULE)) as LlamaModule;
-  return module.createLlamaProvider({ model: ref.model }, config);
+  // Loaded on first use so that HTTP-only runs never load the native llama.cpp binding.
+  const { createLlamaProvider } = await import('./llama/provider.js');
+  return createLlamaProvider({ model: ref.model }, config);
 }
 
 export const BUILTIN_PROVIDERS = {
