@@ -85,7 +85,9 @@ export async function createLlamaProvider(ref: { model: string }, config: Provid
   if (!Number.isInteger(contextSize) || contextSize < 2) throw new AssayError('CONFIG', `contextSize ${contextSize} must be an integer of at least 2`);
   // A batch the size of the context: every evaluation fits one llama.cpp batch.
   const batchSize = config.batchSize ?? contextSize;
-  const context = await model.createContext({ contextSize, batchSize, threads, sequences: 1 });
+  // Flash attention off: on the CPU it rounds differently with how tokens are split into batches
+  // (so a reused prefix would change the numbers) and accumulates in f16; plain attention is exact f32.
+  const context = await model.createContext({ contextSize, batchSize, threads, sequences: 1, flashAttention: false });
   const prefix = new PrefixSequence(context.getSequence(), model, options.reusePrefix ?? true);
   const chatWrapper = resolveChatWrapper(model);
   const bos = model.tokens.bos;
@@ -104,6 +106,7 @@ export async function createLlamaProvider(ref: { model: string }, config: Provid
     contextSize,
     batchSize,
     threads,
+    flashAttention: false,
     chatWrapper: chatWrapper.wrapperName,
     backend: `node-llama-cpp@${NODE_LLAMA_CPP_VERSION} cpu`,
   };
