@@ -100,6 +100,30 @@ describe('chrF details', () => {
     expect(result.signature).toBe('nrefs:1|case:mixed|eff:yes|nc:6|nw:2|space:no|version:2.6.0');
   });
 
+  it('never merges different n-grams whose hashes collide ("vwdwr" and "rctez" share a 5-gram hash)', () => {
+    // Expected values from sacrebleu 2.6.0 CHRF(char_order=5).
+    const o = chrf.resolveOptions({ charOrder: 5 });
+    expect(chrf.segmentStats('vwdwr', ['rctez'], o)).toEqual([5, 5, 1, 4, 4, 0, 3, 3, 0, 2, 2, 0, 1, 1, 0]);
+    const both = chrf.sentenceScore('rctez vwdwr', ['vwdwr rctez rctez'], o);
+    expect(both.stats).toEqual([10, 15, 10, 9, 14, 8, 8, 13, 6, 7, 12, 4, 6, 11, 2]);
+    expect(closeTo(both.score, 47.88723775208889)).toBe(true);
+  });
+
+  it('drops missing references and prints nrefs:var when their number varies (as sacrebleu)', () => {
+    // sacrebleu 2.6.0: CHRF().corpus_score(hyps, [['the cat sat on', 'a dog'], ['the cat', None]]).
+    const refs = [
+      ['the cat sat on', 'a dog'],
+      ['the cat', null],
+    ] as unknown as string[][];
+    const o = chrf.resolveOptions({ nrefs: 'var' });
+    const total = corpusScore(chrf, ['the cat sat', 'a dog'], refs, o);
+    expect(closeTo(total.score, 86.61404238348292)).toBe(true);
+    expect(total.signature).toBe('nrefs:var|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0');
+    const one = chrf.sentenceScore('the cat sat', ['the cat sat on', null] as unknown as string[], chrf.resolveOptions());
+    expect(closeTo(one.score, 79.34458487087205)).toBe(true);
+    expect(one.signature).toBe('nrefs:1|case:mixed|eff:yes|nc:6|nw:0|space:no|version:2.6.0');
+  });
+
   it('keeps the first reference on ties', () => {
     const o = chrf.resolveOptions({ charOrder: 1 });
     // Both references give F = 0 with different statistics; the first one is kept.

@@ -338,8 +338,15 @@ export function chrfFScore(stats: ArrayLike<number>, opts: ChrfOptions): number 
   return 100 * (((1 + factor) * avgPrec * avgRec) / (factor * avgPrec + avgRec));
 }
 
-function segmentStats(hyp: string, refs: readonly string[], opts: ChrfOptions): number[] {
-  if (refs.length === 0) throw new UsageError('chrF needs at least one reference per segment (got none)');
+/** sacrebleu drops missing (null) references of a segment; at least one must remain. */
+function presentRefs(refs: readonly (string | null | undefined)[]): readonly string[] {
+  const out = refs.every((r) => typeof r === 'string') ? (refs as readonly string[]) : refs.filter((r) => typeof r === 'string');
+  if (out.length === 0) throw new UsageError('chrF needs at least one reference per segment (got none)');
+  return out;
+}
+
+function segmentStats(hyp: string, refsIn: readonly (string | null | undefined)[], opts: ChrfOptions): number[] {
+  const refs = presentRefs(refsIn);
   const wordIds = opts.wordOrder > 0 ? new Map<string, number>() : null;
   const h = prepare(hyp, opts, hypChars, wordIds);
   if (refs.length === 1) return statsAgainst(h, prepare(refs[0], opts, refChars, wordIds), opts);
@@ -386,7 +393,7 @@ export const chrf: CorpusMetric<ChrfOptions, ChrfResult> = {
   segmentStats,
   scoreFromStats,
   sentenceScore(hyp, refs, opts) {
-    return scoreFromStats(segmentStats(hyp, refs, opts), { ...opts, nrefs: refs.length });
+    return scoreFromStats(segmentStats(hyp, refs, opts), { ...opts, nrefs: presentRefs(refs).length });
   },
   signature: chrfSignature,
 };

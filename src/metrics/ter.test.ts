@@ -84,6 +84,16 @@ describe('TER details', () => {
     expect(edits('a b', '')).toEqual([2, 0]);
   });
 
+  it('drops missing references and prints nrefs:var when their number varies (as sacrebleu)', () => {
+    const refs = [
+      ['the cat sat on', 'a dog'],
+      ['the cat', null],
+    ] as unknown as string[][];
+    const total = corpusScore(ter, ['the cat sat', 'a dog'], refs, { nrefs: 'var' });
+    expect([total.score, total.numEdits, total.refLength]).toEqual([20, 1, 5]);
+    expect(total.signature).toBe('nrefs:var|case:lc|tok:tercom|norm:no|punct:yes|asian:no|version:2.6.0');
+  });
+
   it('scores empty references as sacrebleu does', () => {
     const o = ter.resolveOptions();
     expect(ter.sentenceScore('a b', [''], o).score).toBe(100);

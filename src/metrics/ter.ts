@@ -68,8 +68,15 @@ export function terWords(text: string, opts: TercomOptions): string[] {
 }
 
 /** [fewest edits over the references, average reference length]. */
-function segmentStats(hyp: string, refs: readonly string[], opts: TerOptions): number[] {
-  if (refs.length === 0) throw new UsageError('TER needs at least one reference per segment (got none)');
+/** sacrebleu drops missing (null) references of a segment; at least one must remain. */
+function presentRefs(refs: readonly (string | null | undefined)[]): readonly string[] {
+  const out = refs.every((r) => typeof r === 'string') ? (refs as readonly string[]) : refs.filter((r) => typeof r === 'string');
+  if (out.length === 0) throw new UsageError('TER needs at least one reference per segment (got none)');
+  return out;
+}
+
+function segmentStats(hyp: string, refsIn: readonly (string | null | undefined)[], opts: TerOptions): number[] {
+  const refs = presentRefs(refsIn);
   const ids = new WordIds();
   const hypWords = ids.encode(terWords(hyp, opts));
   let refLengths = 0;
@@ -110,7 +117,7 @@ export const ter: CorpusMetric<TerOptions, TerResult> = {
   segmentStats,
   scoreFromStats,
   sentenceScore(hyp, refs, opts) {
-    return scoreFromStats(segmentStats(hyp, refs, opts), { ...opts, nrefs: refs.length });
+    return scoreFromStats(segmentStats(hyp, refs, opts), { ...opts, nrefs: presentRefs(refs).length });
   },
   signature: terSignature,
 };
