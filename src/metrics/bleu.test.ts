@@ -295,4 +295,20 @@ describe('options', () => {
     expect(stats).toEqual([3, 3, 2, 1, 3, 2]);
     expect(bleu.scoreFromStats(stats, opts).score).toBe(Math.exp((Math.log((100 * 2) / 3) + Math.log((100 * 1) / 2)) / 2));
   });
+
+  it('match high orders whose packed n-gram keys would pass 2^53 (string-key path), as sacrebleu', () => {
+    const opts = bleu.resolveOptions({ maxNgramOrder: 20, effectiveOrder: true });
+    const hyp = 'w1 w2 w3 w4 w5 w6 w7 w8 w9 w1 w2 w3';
+    const refs = ['w1 w2 w3 w4 w5 w6 w7 w8 w9 w1 w2 x', 'w1 w2 w3 w4 w5 w6 w7 w8 w9 w1 w2 w3 w4'];
+    const matches = [12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    expect(bleu.segmentStats(hyp, refs, opts)).toEqual([12, 12, ...matches, ...matches]);
+    expect(closeTo(bleu.sentenceScore(hyp, refs, opts).score, 100.00000000000013)).toBe(true);
+  });
+
+  it('refuse prepared references made with other tokenization settings', () => {
+    const prepared = prepareBleuReferences([['a b']], bleu.resolveOptions({}));
+    expect(() => bleuCorpusScore(['a b'], prepared, { lowercase: true })).toThrow(
+      'bleu: references were prepared with lowercase=false, cannot score with lowercase=true',
+    );
+  });
 });

@@ -59,23 +59,31 @@ export interface BleuResult extends MetricResult {
 }
 
 /**
- * A segment's references as an n-gram trie over interned tokens: token ids 1..V are the unigram
- * ids, and `extend` maps (n-gram id) * base + (token id) to the id of the n-gram one token longer.
- * `counts[id]` is the n-gram's largest count in any one reference (sacrebleu's max-merge).
- * Numeric ids keep the hot loop free of string building and hashing beyond one lookup per token.
+ * A segment's references, ready to match hypotheses against: tokens numbered 1..L in order of
+ * first appearance (`vocab`), each n-gram packed into one exact integer (the sum of its token
+ * numbers times powers of `base`), and its largest count in any one reference (sacrebleu's
+ * max-merge). When a packed value could pass 2^53 (huge segments, high orders) the n-grams keep
+ * string keys instead.
  */
-export interface BleuReference {
-  readonly vocab: ReadonlyMap<string, number>;
-  readonly extend: ReadonlyMap<number, number>;
-  readonly base: number;
-  readonly counts: Int32Array;
-  /** Token count of each (non-null) reference. */
-  readonly lengths: readonly number[];
-}
+export type BleuReference =
+  | {
+      readonly kind: 'packed';
+      readonly vocab: ReadonlyMap<string, number>;
+      readonly base: number;
+      readonly keys: readonly number[];
+      readonly counts: readonly number[];
+      /** Token count of each (non-null) reference. */
+      readonly lengths: readonly number[];
+    }
+  | { readonly kind: 'strings'; readonly ngrams: ReadonlyMap<string, number>; readonly lengths: readonly number[] };
 
 /** Reference streams after tokenization, reusable across systems (sacrebleu's reference cache). */
 export interface PreparedBleuReferences {
   readonly segments: readonly BleuReference[];
+  /** The settings the references were tokenized with; scoring with others is refused. */
+  readonly tokenize: string;
+  readonly lowercase: boolean;
+  readonly maxNgramOrder: number;
   /** References per segment after dropping null ones; `var` when it differs between segments. */
   readonly nrefs: number | 'var';
 }
@@ -133,67 +141,240 @@ function segmentTokens(line: string, options: BleuOptions): string[] {
   return tokenizers.get(options.tokenize).tokens(pyRstrip(text));
 }
 
-/** Tokenizes one segment's references (nulls dropped) into an n-gram trie with max-merged counts. */
-export function prepareReference(refs: readonly MaybeRef[], options: BleuOptions): BleuReference {
-  const order = options.maxNgramOrder;
+/**
+ * Open-addressing hash table from packed n-gram key to reference count, reused for every segment:
+ * generation stamps make clearing free, so matching allocates nothing per n-gram. One instance
+ * serves the whole module (scoring is synchronous).
+ */
+class NgramTable {
+  private shift = 22;
+  private keys = new Float64Array(1024);
+  private live = new Int32Array(1024);
+  private count = new Int32Array(1024);
+  private own = new Int32Array(1024);
+  private ownStamp = new Int32Array(1024);
+  private used = new Int32Array(1024);
+  private usedStamp = new Int32Array(1024);
+  private slots = new Int32Array(1024);
+  private size = 0;
+  private gen = 0;
+  private refGen = 0;
+  private hypGen = 0;
+
+  /** Empties the table for a segment with at most `ngrams` distinct n-grams. */
+  begin(ngrams: number): void {
+    if (2 * ngrams > this.keys.length) {
+      let capacity = this.keys.length;
+      while (2 * ngrams > capacity) capacity *= 2;
+      this.shift = 32 - Math.log2(capacity);
+      this.keys = new Float64Array(capacity);
+      this.live = new Int32Array(capacity);
+      this.count = new Int32Array(capacity);
+      this.own = new Int32Array(capacity);
+      this.ownStamp = new Int32Array(capacity);
+      this.used = new Int32Array(capacity);
+      this.usedStamp = new Int32Array(capacity);
+      this.slots = new Int32Array(capacity);
+    }
+    this.gen++;
+    this.size = 0;
+  }
+
+  private home(key: number): number {
+    // Exact integers below 2^53: mix the low and high 32 bits, keep the top bits (Fibonacci hashing).
+    const hi = (key / 4294967296) | 0;
+    return Math.imul((key >>> 0) ^ Math.imul(hi, 0x85ebca6b), 0x9e3779b1) >>> this.shift;
+  }
+
+  /** Slot of `key`, or -1. */
+  find(key: number): number {
+    const mask = this.keys.length - 1;
+    for (let slot = this.home(key); ; slot = (slot + 1) & mask) {
+      if (this.live[slot] !== this.gen) return -1;
+      if (this.keys[slot] === key) return slot;
+    }
+  }
+
+  private insert(key: number): number {
+    const mask = this.keys.length - 1;
+    let slot = this.home(key);
+    while (this.live[slot] === this.gen) {
+      if (this.keys[slot] === key) return slot;
+      slot = (slot + 1) & mask;
+    }
+    this.live[slot] = this.gen;
+    this.keys[slot] = key;
+    this.count[slot] = 0;
+    this.slots[this.size++] = slot;
+    return slot;
+  }
+
+  /** Starts counting the n-grams of the next reference. */
+  beginReference(): void {
+    this.refGen++;
+  }
+
+  /** One occurrence in the current reference; the kept count is the maximum over references. */
+  addOccurrence(key: number): void {
+    const slot = this.insert(key);
+    if (this.ownStamp[slot] !== this.refGen) {
+      this.ownStamp[slot] = this.refGen;
+      this.own[slot] = 0;
+    }
+    if (++this.own[slot] > this.count[slot]) this.count[slot] = this.own[slot];
+  }
+
+  /** Loads counts materialized by `entries`. */
+  load(keys: readonly number[], counts: readonly number[]): void {
+    for (let i = 0; i < keys.length; i++) this.count[this.insert(keys[i])] = counts[i];
+  }
+
+  entries(): { keys: number[]; counts: number[] } {
+    const keys = new Array<number>(this.size);
+    const counts = new Array<number>(this.size);
+    for (let i = 0; i < this.size; i++) {
+      keys[i] = this.keys[this.slots[i]];
+      counts[i] = this.count[this.slots[i]];
+    }
+    return { keys, counts };
+  }
+
+  /** Starts clipping a hypothesis against the loaded references. */
+  beginHypothesis(): void {
+    this.hypGen++;
+  }
+
+  /** Takes one unit of the slot's reference count; false once the clip is reached. */
+  take(slot: number): boolean {
+    if (this.usedStamp[slot] !== this.hypGen) {
+      this.usedStamp[slot] = this.hypGen;
+      this.used[slot] = 0;
+    }
+    if (this.used[slot] >= this.count[slot]) return false;
+    this.used[slot]++;
+    return true;
+  }
+}
+
+const table = new NgramTable();
+let idScratch = new Int32Array(256);
+
+function scratchIds(len: number): Int32Array {
+  if (idScratch.length < len) idScratch = new Int32Array(Math.max(len, 2 * idScratch.length));
+  return idScratch;
+}
+
+/** Token numbers of reference tokens (in a shared scratch array), numbering new tokens 1, 2, ... */
+function internTokens(tokens: readonly string[], vocab: Map<string, number>): Int32Array {
+  const ids = scratchIds(tokens.length);
+  for (let i = 0; i < tokens.length; i++) {
+    let id = vocab.get(tokens[i]);
+    if (id === undefined) {
+      id = vocab.size + 1;
+      vocab.set(tokens[i], id);
+    }
+    ids[i] = id;
+  }
+  return ids;
+}
+
+/** Token numbers of hypothesis tokens (in a shared scratch array); 0 for tokens no reference has. */
+function lookupTokens(tokens: readonly string[], vocab: ReadonlyMap<string, number>): Int32Array {
+  const ids = scratchIds(tokens.length);
+  for (let i = 0; i < tokens.length; i++) ids[i] = vocab.get(tokens[i]) ?? 0;
+  return ids;
+}
+
+function ngramCount(len: number, order: number): number {
+  let total = 0;
+  for (let n = 1; n <= order && n <= len; n++) total += len - n + 1;
+  return total;
+}
+
+/** Loads the references' packed n-grams into `table`; null when keys could pass 2^53. */
+function loadReferences(tokenLists: readonly string[][], order: number): { vocab: Map<string, number>; base: number } | null {
+  let tokensTotal = 0;
+  let ngramsTotal = 0;
+  for (const tokens of tokenLists) {
+    tokensTotal += tokens.length;
+    ngramsTotal += ngramCount(tokens.length, order);
+  }
+  // Token numbers never exceed the number of reference tokens, so this base bounds every key.
+  const base = tokensTotal + 1;
+  if (base ** order > Number.MAX_SAFE_INTEGER) return null;
   const vocab = new Map<string, number>();
-  const idLists: number[][] = [];
-  const lengths: number[] = [];
-  for (const ref of refs) {
-    if (ref === null || ref === undefined) continue;
-    const tokens = segmentTokens(ref, options);
-    lengths.push(tokens.length);
-    const ids = new Array<number>(tokens.length);
+  table.begin(ngramsTotal);
+  for (const tokens of tokenLists) {
+    const ids = internTokens(tokens, vocab);
+    table.beginReference();
     for (let i = 0; i < tokens.length; i++) {
-      let id = vocab.get(tokens[i]);
-      if (id === undefined) {
-        id = vocab.size + 1;
-        vocab.set(tokens[i], id);
+      let key = 0;
+      const last = Math.min(tokens.length, i + order);
+      for (let j = i; j < last; j++) {
+        key = key * base + ids[j];
+        table.addOccurrence(key);
       }
-      ids[i] = id;
-    }
-    idLists.push(ids);
-  }
-  if (idLists.length === 0) throw new InputError('bleu: segment has no reference (every reference is null)');
-
-  const base = vocab.size + 1;
-  const extend = new Map<number, number>();
-  let nextId = base;
-  // Every n-gram occurrence of each reference, as ids, for counting once all ids exist.
-  const occurrences: number[][] = idLists.map((ids) => {
-    const occ: number[] = [];
-    for (let i = 0; i < ids.length; i++) {
-      let id = ids[i];
-      occ.push(id);
-      const last = Math.min(ids.length, i + order);
-      for (let j = i + 1; j < last; j++) {
-        const key = id * base + ids[j];
-        let longer = extend.get(key);
-        if (longer === undefined) {
-          longer = nextId++;
-          extend.set(key, longer);
-        }
-        id = longer;
-        occ.push(id);
-      }
-    }
-    return occ;
-  });
-
-  const counts = new Int32Array(nextId);
-  if (occurrences.length === 1) {
-    for (const id of occurrences[0]) counts[id]++;
-  } else {
-    const own = new Int32Array(nextId);
-    for (const occ of occurrences) {
-      for (const id of occ) own[id]++;
-      for (const id of occ) {
-        if (own[id] > counts[id]) counts[id] = own[id];
-      }
-      for (const id of occ) own[id] = 0;
     }
   }
-  return { vocab, extend, base, counts, lengths };
+  return { vocab, base };
+}
+
+/** Adds the hypothesis' clipped matches per order to `stats` (from index 2) using `table`. */
+function clipAgainstTable(tokens: readonly string[], vocab: ReadonlyMap<string, number>, base: number, order: number, stats: number[]): void {
+  const len = tokens.length;
+  const ids = lookupTokens(tokens, vocab);
+  table.beginHypothesis();
+  for (let i = 0; i < len; i++) {
+    let key = 0;
+    const last = Math.min(len, i + order);
+    for (let j = i; j < last; j++) {
+      // A token no reference has (number 0) ends every n-gram through it.
+      if (ids[j] === 0) break;
+      key = key * base + ids[j];
+      const slot = table.find(key);
+      if (slot < 0) break; // reference n-grams are prefix-closed: nothing longer can match
+      if (table.take(slot)) stats[2 + j - i]++;
+    }
+  }
+}
+
+/** String-keyed n-gram counts (tokens joined by a space: tokens never contain whitespace). */
+function stringCounts(tokens: readonly string[], order: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < tokens.length; i++) {
+    let key = tokens[i];
+    const last = Math.min(tokens.length, i + order);
+    for (let j = i; j < last; j++) {
+      if (j > i) key += ' ' + tokens[j];
+      out.set(key, (out.get(key) ?? 0) + 1);
+    }
+  }
+  return out;
+}
+
+/** Each non-null reference's tokens. */
+function referenceTokens(refs: readonly MaybeRef[], options: BleuOptions): string[][] {
+  const tokenLists: string[][] = [];
+  for (const ref of refs) if (ref !== null && ref !== undefined) tokenLists.push(segmentTokens(ref, options));
+  if (tokenLists.length === 0) throw new InputError('bleu: segment has no reference (every reference is null)');
+  return tokenLists;
+}
+
+function stringReference(tokenLists: readonly string[][], order: number): BleuReference {
+  const ngrams = stringCounts(tokenLists[0], order);
+  for (let k = 1; k < tokenLists.length; k++) {
+    for (const [key, count] of stringCounts(tokenLists[k], order)) if (count > (ngrams.get(key) ?? 0)) ngrams.set(key, count);
+  }
+  return { kind: 'strings', ngrams, lengths: tokenLists.map((t) => t.length) };
+}
+
+/** Tokenizes one segment's references (nulls dropped) and counts their n-grams, for reuse. */
+export function prepareReference(refs: readonly MaybeRef[], options: BleuOptions): BleuReference {
+  const tokenLists = referenceTokens(refs, options);
+  const loaded = loadReferences(tokenLists, options.maxNgramOrder);
+  if (loaded === null) return stringReference(tokenLists, options.maxNgramOrder);
+  const { keys, counts } = table.entries();
+  return { kind: 'packed', vocab: loaded.vocab, base: loaded.base, keys, counts, lengths: tokenLists.map((t) => t.length) };
 }
 
 /** Reference length closest to the hypothesis length; the shorter one wins a tie (sacrebleu). */
@@ -212,41 +393,63 @@ export function closestRefLength(hypLen: number, refLengths: readonly number[]):
   return closestLen;
 }
 
-/** Statistics [sysLen, refLen, matches 1..N, totals 1..N] of a hypothesis against prepared references. */
-export function statsAgainst(hyp: string, ref: BleuReference, options: BleuOptions): number[] {
-  const order = options.maxNgramOrder;
-  const tokens = segmentTokens(hyp, options);
-  const len = tokens.length;
+/** Statistics with the lengths and totals filled in and no matches yet. */
+function emptyStats(len: number, refLengths: readonly number[], order: number): number[] {
   const stats = new Array<number>(2 + 2 * order).fill(0);
   stats[0] = len;
-  stats[1] = closestRefLength(len, ref.lengths);
-  // Clipped matches: each occurrence takes one unit of the reference count until it runs out,
-  // which sums to min(hyp count, ref count) per distinct n-gram without counting the hypothesis.
-  const { vocab, extend, base, counts } = ref;
-  const ids = new Int32Array(len);
-  for (let i = 0; i < len; i++) ids[i] = vocab.get(tokens[i]) ?? 0;
-  const used = new Int32Array(counts.length);
-  for (let i = 0; i < len; i++) {
-    let id = ids[i];
-    if (id === 0) continue; // not in any reference: no n-gram starting here can match
-    const last = Math.min(len, i + order);
-    for (let j = i; ; ) {
-      if (used[id] < counts[id]) {
-        used[id]++;
-        stats[2 + j - i]++;
-      }
-      if (++j >= last || ids[j] === 0) break;
-      const longer = extend.get(id * base + ids[j]);
-      if (longer === undefined) break; // no reference n-gram extends this prefix
-      id = longer;
-    }
-  }
+  stats[1] = closestRefLength(len, refLengths);
   for (let n = 1; n <= order; n++) stats[1 + order + n] = Math.max(0, len - n + 1);
   return stats;
 }
 
+/** Clipped matches through string keys (the fallback for segments too large to pack). */
+function clipAgainstStrings(tokens: readonly string[], ngrams: ReadonlyMap<string, number>, order: number, stats: number[]): void {
+  const used = new Map<string, number>();
+  for (let i = 0; i < tokens.length; i++) {
+    let key = tokens[i];
+    const last = Math.min(tokens.length, i + order);
+    for (let j = i; j < last; j++) {
+      if (j > i) key += ' ' + tokens[j];
+      const available = ngrams.get(key);
+      if (available === undefined) break; // reference n-grams are prefix-closed
+      const taken = used.get(key) ?? 0;
+      if (taken < available) {
+        used.set(key, taken + 1);
+        stats[2 + j - i]++;
+      }
+    }
+  }
+}
+
+/**
+ * Statistics [sysLen, refLen, matches 1..N, totals 1..N] of a hypothesis against prepared
+ * references. Clipped matches: each occurrence takes one unit of the reference count until it
+ * runs out, which sums to min(hyp count, ref count) per distinct n-gram (sacrebleu's rule).
+ */
+export function statsAgainst(hyp: string, ref: BleuReference, options: BleuOptions): number[] {
+  const order = options.maxNgramOrder;
+  const tokens = segmentTokens(hyp, options);
+  const stats = emptyStats(tokens.length, ref.lengths, order);
+  if (ref.kind === 'strings') {
+    clipAgainstStrings(tokens, ref.ngrams, order, stats);
+  } else {
+    table.begin(ref.keys.length);
+    table.load(ref.keys, ref.counts);
+    clipAgainstTable(tokens, ref.vocab, ref.base, order, stats);
+  }
+  return stats;
+}
+
+/** Statistics of one segment, matching straight against the loaded table (nothing kept). */
 function segmentStats(hyp: string, refs: readonly MaybeRef[], options: BleuOptions): number[] {
-  return statsAgainst(hyp, prepareReference(refs, options), options);
+  const order = options.maxNgramOrder;
+  const tokenLists = referenceTokens(refs, options);
+  const loaded = loadReferences(tokenLists, order);
+  if (loaded === null) return statsAgainst(hyp, stringReference(tokenLists, order), options);
+  const tokens = segmentTokens(hyp, options);
+  const stats = emptyStats(tokens.length, tokenLists.map((t) => t.length), order);
+  clipAgainstTable(tokens, loaded.vocab, loaded.base, order, stats);
+  return stats;
 }
 
 /** sacrebleu's `my_log`: log, with log(0) floored to -9999999999. */
@@ -371,27 +574,36 @@ export function prepareBleuReferences(
   options: BleuOptions,
   segmentCount?: number,
 ): PreparedBleuReferences {
+  const segments: BleuReference[] = [];
+  const nrefs = forEachSegment(refStreams, segmentCount ?? refStreams[0]?.length ?? 0, (refs) => {
+    segments.push(prepareReference(refs, options));
+  });
+  const { tokenize, lowercase, maxNgramOrder } = options;
+  return { segments, nrefs, tokenize, lowercase, maxNgramOrder };
+}
+
+/** Checks the streams, calls `visit` with each segment's references, returns the signature's nrefs. */
+function forEachSegment(
+  refStreams: readonly (readonly MaybeRef[])[],
+  n: number,
+  visit: (refs: readonly MaybeRef[], i: number) => void,
+): number | 'var' {
   if (refStreams.length === 0) throw new InputError('bleu: no reference stream given');
-  const n = segmentCount ?? refStreams[0].length;
   refStreams.forEach((stream, k) => {
     if (stream.length !== n) {
       throw new InputError(`bleu: reference stream ${k + 1} has ${stream.length} segments, expected ${n} (one per hypothesis)`);
     }
   });
-  const segments: BleuReference[] = [];
   const counts = new Set<number>();
   const refs: MaybeRef[] = new Array<MaybeRef>(refStreams.length);
   for (let i = 0; i < n; i++) {
     for (let k = 0; k < refStreams.length; k++) refs[k] = refStreams[k][i];
-    counts.add(nonNullCount(refs));
-    try {
-      segments.push(prepareReference(refs, options));
-    } catch (error) {
-      if (error instanceof InputError) throw new InputError(`bleu: segment ${i + 1} has no reference (every stream is null there)`);
-      throw error;
-    }
+    const count = nonNullCount(refs);
+    if (count === 0) throw new InputError(`bleu: segment ${i + 1} has no reference (every stream is null there)`);
+    counts.add(count);
+    visit(refs, i);
   }
-  return { segments, nrefs: counts.size === 1 ? [...counts][0] : 'var' };
+  return counts.size === 1 ? [...counts][0] : 'var';
 }
 
 function isPrepared(refs: PreparedBleuReferences | readonly (readonly MaybeRef[])[]): refs is PreparedBleuReferences {
@@ -404,12 +616,22 @@ export function bleuCorpusStats(
   refs: PreparedBleuReferences | readonly (readonly MaybeRef[])[],
   options: BleuOptions,
 ): { stats: number[][]; nrefs: number | 'var' } {
-  const prepared = isPrepared(refs) ? refs : prepareBleuReferences(refs, options, hyps.length);
-  if (prepared.segments.length !== hyps.length) {
-    throw new InputError(`bleu: ${hyps.length} hypotheses but ${prepared.segments.length} reference segments`);
+  if (!isPrepared(refs)) {
+    const stats: number[][] = [];
+    const nrefs = forEachSegment(refs, hyps.length, (segmentRefs, i) => {
+      stats.push(segmentStats(hyps[i], segmentRefs, options));
+    });
+    return { stats, nrefs };
   }
-  const stats = hyps.map((hyp, i) => statsAgainst(hyp, prepared.segments[i], options));
-  return { stats, nrefs: prepared.nrefs };
+  for (const key of ['tokenize', 'lowercase', 'maxNgramOrder'] as const) {
+    if (refs[key] !== options[key]) {
+      throw new UsageError(`bleu: references were prepared with ${key}=${String(refs[key])}, cannot score with ${key}=${String(options[key])}`);
+    }
+  }
+  if (refs.segments.length !== hyps.length) {
+    throw new InputError(`bleu: ${hyps.length} hypotheses but ${refs.segments.length} reference segments`);
+  }
+  return { stats: hyps.map((hyp, i) => statsAgainst(hyp, refs.segments[i], options)), nrefs: refs.nrefs };
 }
 
 /** sacrebleu `BLEU(**options).corpus_score(hyps, refStreams)`. */
