@@ -36,6 +36,13 @@ describe('llama model files', () => {
       if (req.url === '/ggml-org/models/resolve/main/tinyllamas/stories260K.gguf') {
         res.writeHead(200, { 'content-length': bytes.length, 'x-linked-etag': `"${SHA256}"` });
         res.end(bytes);
+      } else if (req.url === '/ggml-org/models/resolve/main/redirected.gguf') {
+        // As the hub does for LFS files: the checksum on the redirect, the bytes at the CDN.
+        res.writeHead(302, { location: '/cdn/blob?sig=1', 'x-linked-etag': `"${SHA256}"` });
+        res.end();
+      } else if (req.url === '/cdn/blob?sig=1') {
+        res.writeHead(200, { etag: '"not-a-sha"' });
+        res.end(bytes);
       } else if (req.url === '/ggml-org/models/resolve/main/tinyllamas/corrupt.gguf') {
         res.writeHead(200, { 'x-linked-etag': `"${SHA256}"` });
         res.end(bytes.subarray(0, 1000));
@@ -95,12 +102,18 @@ describe('llama model files', () => {
     expect(requests.length).toBe(served);
   });
 
+  it('reads the checksum from the hub redirect and the bytes from where it points', async () => {
+    const path = await resolveModelFile('hf:ggml-org/models/redirected.gguf', { modelsDir: cache, env: { ASSAY_HF_ENDPOINT: endpoint } });
+    expect(path).toBe(join(cache, 'hf', 'ggml-org', 'models', 'main', 'redirected.gguf'));
+    expect(await fileSha256(path)).toBe(SHA256);
+  });
+
   it('discards a download whose sha256 does not match, and one with no checksum at all', async () => {
     const env = { ASSAY_HF_ENDPOINT: endpoint };
     const corrupt = await thrown(() => resolveModelFile('hf:ggml-org/models/tinyllamas/corrupt.gguf', { modelsDir: cache, env }));
     expect(corrupt.code).toBe('IO');
     expect(corrupt.message).toMatch(new RegExp(`^downloading hf:ggml-org/models/tinyllamas/corrupt.gguf: sha256 [0-9a-f]{64} does not match the expected ${SHA256}; the file was discarded$`));
-    expect(await readdir(join(cache, 'hf', 'ggml-org', 'models', 'main', 'tinyllamas'))).toEqual(['stories260K.gguf']);
+    expect((await readdir(join(cache, 'hf', 'ggml-org', 'models', 'main', 'tinyllamas'))).sort()).toEqual(['stories260K.gguf']);
     const nosum = await thrown(() => resolveModelFile('hf:ggml-org/models/tinyllamas/nosum.gguf', { modelsDir: cache, env }));
     expect(nosum.message).toMatch(/published no sha256/);
     // An explicit checksum in the id is enough.

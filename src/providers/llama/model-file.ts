@@ -89,17 +89,27 @@ export async function downloadHfModel(ref: HfReference, modelsDir: string, optio
   const endpoint = (options.endpoint ?? DEFAULT_HF_ENDPOINT).replace(/\/+$/, '');
   const url = `${endpoint}/${ref.owner}/${ref.repo}/resolve/${encodeURIComponent(ref.revision)}/${ref.file.split('/').map(encodeURIComponent).join('/')}`;
   const label = `hf:${ref.owner}/${ref.repo}/${ref.file}`;
+  const doFetch = options.fetchImpl ?? fetch;
   let response: Response;
+  let published: string | undefined;
   try {
-    response = await (options.fetchImpl ?? fetch)(url, { redirect: 'follow' });
+    // The hub answers /resolve/ with the LFS object's sha256 in X-Linked-ETag and, for large
+    // files, a redirect to a CDN: read the header before following (as huggingface_hub does).
+    response = await doFetch(url, { redirect: 'manual' });
+    published = sha256Header(response.headers);
+    for (let hops = 0; response.status >= 300 && response.status < 400 && hops < 5; hops++) {
+      const location = response.headers.get('location');
+      if (location === null) break;
+      await response.body?.cancel();
+      response = await doFetch(new URL(location, url), { redirect: 'follow' });
+      published ??= sha256Header(response.headers);
+    }
   } catch (error) {
     throw new AssayError('PROVIDER', `downloading ${label} from ${url} failed: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok || response.body === null) {
     throw new AssayError('PROVIDER', `downloading ${label} from ${url}: HTTP ${response.status}${response.status === 404 ? ' (no such repository, revision or file)' : ''}`);
   }
-  // The hub sends the LFS object's sha256 as X-Linked-ETag (on the first response; fetch exposes the last, so also read ETag).
-  const published = [response.headers.get('x-linked-etag'), response.headers.get('etag')].map((v) => v?.replace(/^W\//, '').replace(/"/g, '').toLowerCase()).find((v) => v !== undefined && /^[0-9a-f]{64}$/.test(v));
   const expected = ref.sha256 ?? published;
   if (expected === undefined) {
     await response.body.cancel();
@@ -127,6 +137,10 @@ export async function downloadHfModel(ref: HfReference, modelsDir: string, optio
     throw new AssayError('PROVIDER', `downloading ${label} from ${url} failed: ${(error as Error).message}`, { cause: error });
   }
   return dest;
+}
+
+function sha256Header(headers: Headers): string | undefined {
+  return [headers.get('x-linked-etag'), headers.get('etag')].map((v) => v?.replace(/^W\//, '').replace(/"/g, '').toLowerCase()).find((v) => v !== undefined && /^[0-9a-f]{64}$/.test(v));
 }
 
 const shaCache = new Map<string, Promise<string>>();

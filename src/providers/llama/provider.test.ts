@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAssayError } from '../../core/errors.js';
 import { runProviderContract } from '../../../test/support/provider-contract.js';
 import { closeTo, sharedPath } from '../../../test/support/shared.js';
+import { createProvider } from '../registry.js';
 import type { Provider, Settled } from '../types.js';
 import { createLlamaProvider, evaluatedTokens, LLAMA_CAPABILITIES } from './provider.js';
 
@@ -273,6 +274,19 @@ describe('llama provider on stories260K', () => {
     expect(await provider.countTokens('Once upon a time')).toBe(4);
     const [e] = ok(await provider.embed(['Once upon a time']));
     expect(e.embedding).toHaveLength(64);
+  });
+
+  it('is built by the provider registry from a bare name in the models directory', async () => {
+    const named = await createProvider('llama:stories260K', { modelsDir: sharedPath('models'), contextSize: 64, threads: 1 });
+    try {
+      expect(named.id).toBe('llama:stories260K');
+      expect(named.identity).toMatchObject({ model: 'stories260K.gguf', sha256: provider.identity.sha256, contextSize: 64 });
+      const [a] = ok(await named.loglikelihood([{ context: LILY_CONTEXT, continuation: ' Lily' }]));
+      const [b] = ok(await provider.loglikelihood([{ context: LILY_CONTEXT, continuation: ' Lily' }]));
+      expect(a.logprob).toBe(b.logprob);
+    } finally {
+      await named.close();
+    }
   });
 
   it('fails clearly for a missing model', async () => {
