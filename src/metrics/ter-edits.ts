@@ -277,8 +277,8 @@ function bestShift(hyp: Int32Array, ref: Int32Array, ed: BeamEditDistance, check
   return found ? { delta: bestDelta, words: bestWords, checked } : { delta: 0, words: hyp, checked };
 }
 
-/** `translation_edit_rate`: [number of edits (shifts + edit distance), reference length]. */
-export function translationEditRate(hyp: Int32Array, ref: Int32Array): [number, number] {
+/** `translation_edit_rate` over word ids: [number of edits (shifts + edit distance), reference length]. */
+export function translationEditRateIds(hyp: Int32Array, ref: Int32Array): [number, number] {
   if (ref.length === 0) return [hyp.length, 0];
   const ed = new BeamEditDistance(ref);
   let shifts = 0;

@@ -4,7 +4,7 @@ import { UsageError } from '../core/errors.js';
 import { formatSignature } from '../core/signature.js';
 import { unknownNameMessage } from '../core/suggest.js';
 import { pyRstrip, pySplit } from './python-text.js';
-import { translationEditRate, WordIds } from './ter-edits.js';
+import { translationEditRateIds, WordIds } from './ter-edits.js';
 import { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
 import type { CorpusMetric, MetricResult } from './types.js';
 
@@ -12,7 +12,6 @@ import type { CorpusMetric, MetricResult } from './types.js';
 const SACREBLEU_VERSION = '2.6.0';
 
 export { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
-export { translationEditRate } from './ter-edits.js';
 
 export interface TerOptions extends TercomOptions {
   /** Tercom normalization: XML entities, punctuation tokenization (and CJK splitting with asianSupport). */
@@ -67,6 +66,12 @@ export function terWords(text: string, opts: TercomOptions): string[] {
   return pySplit(tercomTokenize(pyRstrip(text), opts));
 }
 
+/** sacrebleu's `translation_edit_rate(words_hyp, words_ref)`: [edits incl. shifts, reference length]. */
+export function translationEditRate(hypWords: readonly string[], refWords: readonly string[]): [number, number] {
+  const ids = new WordIds();
+  return translationEditRateIds(ids.encode(hypWords), ids.encode(refWords));
+}
+
 /** [fewest edits over the references, average reference length]. */
 /** sacrebleu drops missing (null) references of a segment; at least one must remain. */
 function presentRefs(refs: readonly (string | null | undefined)[]): readonly string[] {
@@ -82,7 +87,7 @@ function segmentStats(hyp: string, refsIn: readonly (string | null | undefined)[
   let refLengths = 0;
   let best = Number.POSITIVE_INFINITY;
   for (const ref of refs) {
-    const [edits, refLen] = translationEditRate(hypWords, ids.encode(terWords(ref, opts)));
+    const [edits, refLen] = translationEditRateIds(hypWords, ids.encode(terWords(ref, opts)));
     refLengths += refLen;
     if (edits < best) best = edits;
   }
