@@ -307,6 +307,33 @@ describe('HTTP faults end as the right retry and outcome', () => {
   });
 });
 
+describe('echo from a server that puts a BOS token before the prompt (vLLM with a Llama tokenizer)', () => {
+  it('shifts the split point past "<s>" and scores the first prompt token', async () => {
+    const server = await startFakeOpenAIServer({ bos: true });
+    servers.push(server);
+    const provider = await createOpenAICompatibleProvider(parseModelId(`openai-compatible:fake-model@${server.url}`), {});
+    const ll = await provider.loglikelihood([
+      { context: 'The capital of France is', continuation: ' Paris' },
+      // An empty context is scored after BOS: "Hello" (-5/8, " the" wins) + " world" (-6/8).
+      { context: '', continuation: 'Hello world' },
+    ]);
+    expect(ll.map((r) => (r.ok ? [r.value.logprob, r.value.isGreedy, r.value.tokens] : r.error.message))).toEqual([
+      [-0.75, false, 1],
+      [-1.375, false, 2],
+    ]);
+    const [rolling] = await provider.loglikelihoodRolling([{ text: 'The cat sat.' }]);
+    // "The" -3/8 + " cat" -4/8 + " sat." -5/8, every token scored.
+    expect(rolling.ok ? [rolling.value.logprob, rolling.value.tokens] : rolling.error.message).toEqual([-1.5, 3]);
+  });
+
+  it('without BOS, an empty context is a recorded bad_response (the first token has no logprob)', async () => {
+    const server = await openAIServer();
+    const provider = await createOpenAICompatibleProvider(parseModelId(`openai-compatible:fake-model@${server.url}`), { apiKeyEnv: OPENAI_KEY_ENV, maxRetries: 0 });
+    const [r] = await provider.loglikelihood([{ context: '', continuation: 'Hello world' }]);
+    expect(r.ok ? 'ok' : [r.error.code, r.error.attempts, r.error.message.includes('has no logprob')]).toEqual(['bad_response', 1, true]);
+  });
+});
+
 describe('API keys', () => {
   it('are sent, but never appear in errors, identities, ids or the cache', async () => {
     const server = await openAIServer();

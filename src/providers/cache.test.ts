@@ -86,6 +86,20 @@ describe('withCache', () => {
     cache.close();
   });
 
+  it('a cache that cannot be written costs a warning, not the results', async () => {
+    const cache = ResponseCache.open(':memory:');
+    const { provider } = countingProvider();
+    const closing: Provider = { ...provider, generate: async (r, o) => (cache.close(), provider.generate(r, o)) };
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    const results = await withCache(closing, cache).generate([{ prompt: 'w' }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    process.off('warning', onWarning);
+    expect(results.map((r) => r.ok && r.value.text)).toEqual(['out:w']);
+    expect(warnings).toEqual(['assay: response cache :memory: not written: The database connection is not open']);
+  });
+
   it('--no-cache returns the provider itself', () => {
     const { provider } = countingProvider();
     expect(withCache(provider, ResponseCache.open(':memory:'), { noCache: true })).toBe(provider);

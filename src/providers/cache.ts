@@ -142,6 +142,13 @@ export interface WithCacheOptions {
 
 type Cached = { cached: boolean };
 
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  process.emitWarning(message);
+}
+
 /** Wraps any provider so that cacheable requests are answered from (and stored into) `cache`. */
 export function withCache(provider: Provider, cache: ResponseCache | undefined, options: WithCacheOptions = {}): Provider {
   if (cache === undefined || options.noCache) return provider;
@@ -165,7 +172,12 @@ export function withCache(provider: Provider, cache: ResponseCache | undefined, 
       const key = keys[misses[j]];
       if (!result.ok || key === undefined) return;
       const { cached: _cached, ...value } = result.value;
-      cache!.put(key, provider.id, kind, value);
+      try {
+        cache!.put(key, provider.id, kind, value);
+      } catch (error) {
+        // A cache that cannot be written (disk full, locked past the busy timeout) costs reuse, not the run.
+        warnOnce(`assay: response cache ${cache!.path} not written: ${error instanceof Error ? error.message : String(error)}`);
+      }
     };
     const live = await call(
       misses.map((i) => requests[i]),

@@ -42,6 +42,12 @@ describe('provider registry', () => {
     ]);
   });
 
+  it('checks numeric HTTP settings', async () => {
+    expect(await errorOf(createProvider('openai:gpt-4o', { concurrency: 0 }))).toEqual(['CONFIG', 'field "concurrency": provider setting concurrency must be an integer >= 1, got 0']);
+    expect(await errorOf(createProvider('anthropic:claude-3-5-haiku', { timeoutMs: -1 }))).toEqual(['CONFIG', 'field "timeoutMs": provider setting timeoutMs must be a number >= 1, got -1']);
+    expect(await errorOf(createProvider('ollama:x', { maxRetries: 1.5 }))).toEqual(['CONFIG', 'field "maxRetries": provider setting maxRetries must be an integer >= 0, got 1.5']);
+  });
+
   it('refuses a URL on the in-process llama backend', async () => {
     expect(await errorOf(createProvider('llama:x.gguf@http://h/v1'))).toEqual([
       'USAGE',

@@ -156,6 +156,8 @@ function applyFault(fault: Fault, res: ServerResponse, normal: () => void): void
 export interface FakeOpenAIOptions {
   /** When set, requests must carry `Authorization: Bearer <key>`; a wrong key gets a 401 that echoes it. */
   apiKey?: string;
+  /** Echo a BOS token "<s>" (no logprob) before the prompt, as vLLM does for Llama tokenizers. */
+  bos?: boolean;
 }
 
 interface CompletionBody {
@@ -199,9 +201,9 @@ export function openAIRoute(options: FakeOpenAIOptions = {}): Route {
       const n = typeof body.logprobs === 'number' ? body.logprobs : 0;
       const promptTokens = fakeTokenize(prompt);
       if (body.echo) {
-        // vLLM-style echo: the prompt's tokens (first one unscored), then max_tokens generated " the".
+        // vLLM-style echo: [BOS,] the prompt's tokens (the first token unscored), then max_tokens generated " the".
         const generated = Array.from({ length: maxTokens }, () => ' the');
-        const all = [...promptTokens, ...generated];
+        const all = [...(options.bos ? ['<s>'] : []), ...promptTokens, ...generated];
         return {
           status: 200,
           body: {

@@ -85,7 +85,8 @@ export class AnthropicProvider implements Provider {
       concurrency: config.concurrency,
       timeoutMs: config.timeoutMs,
       retry: { ...seams.retry, ...(config.maxRetries === undefined ? {} : { maxRetries: config.maxRetries }) },
-      headers: () => ({ ...headers, 'anthropic-version': ANTHROPIC_VERSION, 'x-api-key': readApiKey(keyEnv, true, this.id) ?? '' }),
+      // generate() has already required the key; a key unset mid-run then fails as a 401.
+      headers: () => ({ ...headers, 'anthropic-version': ANTHROPIC_VERSION, 'x-api-key': readApiKey(keyEnv, false, this.id) ?? '' }),
       secrets: () => [readApiKey(keyEnv, false, this.id) ?? ''],
     });
   }

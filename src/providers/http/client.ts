@@ -3,6 +3,7 @@
 // honouring Retry-After, and zod-checked bodies. Each call settles to a value or a
 // RequestFailure; it never throws for anything the server or network does.
 import { z } from 'zod';
+import { ConfigError } from '../../core/errors.js';
 import { AdaptiveLimiter, defaultSleep } from './limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, isRetryableStatus, parseRetryAfter } from './retry.js';
 import type { RequestFailure, Settled } from '../types.js';
@@ -59,6 +60,9 @@ export class HttpClient {
   private transport: Transport | undefined;
 
   constructor(options: HttpClientOptions = {}) {
+    checkSetting('concurrency', options.concurrency, 1, true);
+    checkSetting('timeoutMs', options.timeoutMs, 1, false);
+    checkSetting('maxRetries', options.retry?.maxRetries, 0, true);
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? defaultSleep;
     this.random = options.random ?? Math.random;
@@ -160,6 +164,13 @@ export class HttpClient {
     let message = failure.message;
     for (const secret of this.secrets()) if (secret.length > 0) message = message.split(secret).join('[redacted]');
     return { ok: false, error: { ...failure, message, attempts } };
+  }
+}
+
+function checkSetting(field: string, value: number | undefined, min: number, integer: boolean): void {
+  if (value === undefined) return;
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    throw new ConfigError(`provider setting ${field} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got ${value}`, { field });
   }
 }
 

@@ -25,7 +25,7 @@ import type {
 import { readApiKey } from './api-key.js';
 import { settleBatch } from './batch.js';
 import { HttpClient, type HttpClientOptions, parseWith } from './client.js';
-import { EchoLogprobsSchema, codePointLength, moveTrailingWhitespace, scoreEchoSpan } from './openai-logprobs.js';
+import { EchoLogprobsSchema, codePointLength, moveTrailingWhitespace, promptShift, scoreEchoSpan } from './openai-logprobs.js';
 import { costUsd, priceFor } from './pricing.js';
 
 export type OpenAIFlavour = 'openai' | 'openai-compatible' | 'ollama';
@@ -246,7 +246,8 @@ export class OpenAICompatibleProvider implements Provider {
     return this.client.postJson(`${this.baseUrl}/completions`, body, (json) => {
       const lp = parse(json).choices[0].logprobs;
       if (!lp) throw new Error('choices[0].logprobs is missing (the server ignored logprobs)');
-      return scoreEchoSpan(lp, from, to, { skipUnscoredFirst });
+      const shift = promptShift(lp, prompt);
+      return scoreEchoSpan(lp, from + shift, to + shift, { skipUnscoredFirst });
     }, signal);
   }
 

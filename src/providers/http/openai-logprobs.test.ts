@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type EchoLogprobs, codePointLength, moveTrailingWhitespace, scoreEchoSpan } from './openai-logprobs.js';
+import { type EchoLogprobs, codePointLength, moveTrailingWhitespace, promptShift, scoreEchoSpan } from './openai-logprobs.js';
 
 // Echo of "Q: 2+2=" + " 4" with one generated token after it (max_tokens 1, as vLLM needs).
 const ECHO: EchoLogprobs = {
@@ -34,6 +34,18 @@ describe('scoreEchoSpan', () => {
 
   it('scores an empty continuation as 0 with no tokens', () => {
     expect(scoreEchoSpan(ECHO, 9, 9)).toEqual({ logprob: 0, isGreedy: true, tokens: 0 });
+  });
+});
+
+describe('promptShift', () => {
+  it('is 0 when the tokens spell the prompt, and the BOS text length when one is echoed first', () => {
+    expect(promptShift(ECHO, 'Q: 2+2= 4')).toBe(0);
+    const withBos: EchoLogprobs = { tokens: ['<s>', ...ECHO.tokens], token_logprobs: [null, ...ECHO.token_logprobs], top_logprobs: [null, ...ECHO.top_logprobs!], text_offset: [0, ...ECHO.text_offset!.map((o) => o + 3)] };
+    expect(promptShift(withBos, 'Q: 2+2= 4')).toBe(3);
+    expect(scoreEchoSpan(withBos, 7 + 3, 9 + 3)).toEqual({ logprob: -0.75, isGreedy: true, tokens: 1 });
+  });
+  it('refuses to guess when the tokens do not spell the prompt', () => {
+    expect(() => promptShift({ ...ECHO, tokens: ['Q', ':', 'Ġ2', '+', '2', '=', 'Ġ4', 'Ċ'] }, 'Q: 2+2= 4')).toThrow('the echoed tokens do not spell the prompt ("Q:Ġ2+2=Ġ4Ċ"...), so the context boundary is unknown');
   });
 });
 

@@ -4,6 +4,8 @@
 // the context's token count (it has the tokenizer); over HTTP we have only text, so we split at
 // the context's character offset using `text_offset` (Python code points, as vLLM reports them).
 // A token straddling the boundary counts as continuation (it carries continuation characters).
+// vLLM's offsets are running sums of the decoded tokens' lengths, so a BOS decoded as "<s>"
+// shifts them; `promptShift` finds where the prompt starts in the echoed text.
 import { z } from 'zod';
 
 export const EchoLogprobsSchema = z.object({
@@ -41,6 +43,21 @@ function checkShape(lp: EchoLogprobs): number[] {
   if (lp.text_offset.length !== n) throw new Error(`logprobs.text_offset has ${lp.text_offset.length} entries for ${n} tokens`);
   if (lp.top_logprobs && lp.top_logprobs.length !== n) throw new Error(`logprobs.top_logprobs has ${lp.top_logprobs.length} entries for ${n} tokens`);
   return lp.text_offset;
+}
+
+/**
+ * Where the prompt starts, in code points, in the echoed tokens' text (0 unless the server
+ * echoes special tokens such as a BOS "<s>" before it). Throws when the tokens do not spell the
+ * prompt (e.g. raw byte-level tokens), since the split point would then be a guess.
+ */
+export function promptShift(lp: EchoLogprobs, prompt: string): number {
+  const echoed = lp.tokens.join('');
+  const at = echoed.indexOf(prompt);
+  if (at < 0) {
+    throw new Error(`the echoed tokens do not spell the prompt (${JSON.stringify(echoed.slice(0, 60))}...), so the context boundary is unknown`);
+  }
+  const first = lp.text_offset?.[0] ?? 0;
+  return first + codePointLength(echoed.slice(0, at));
 }
 
 /**
