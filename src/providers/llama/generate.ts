@@ -1,7 +1,8 @@
 // Generation on the prefix sequence, after lm-evaluation-harness's generate_until: the prompt is
 // cut from the left to leave room for max_gen_toks, decoding stops at end-of-generation tokens or
 // when a stop string appears, and the text is cut at the first stop string. Sampling, grammars and
-// JSON schemas are node-llama-cpp's (llama.cpp samplers and GBNF).
+// JSON schemas are node-llama-cpp's (llama.cpp samplers and GBNF). Per-token logprobs are the
+// full softmax at temperature 0; under sampling they are of the top-p-filtered distribution.
 import type { ChatHistoryItem, ChatWrapper, Llama, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
 import { LlamaGrammarEvaluationState, LlamaText } from 'node-llama-cpp';
 import type { ChatMessage, FinishReason, GenerateRequest, GenerateResult, TokenLogprob } from '../types.js';

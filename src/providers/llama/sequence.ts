@@ -22,8 +22,11 @@ export interface TokenScores {
   greedy: boolean[];
 }
 
-/** Distributions kept from the last evaluation so identical inputs (choices of one question) cost nothing. */
-const KEEP_DISTRIBUTIONS_UP_TO = 64;
+/**
+ * Distributions kept from the last evaluation so identical inputs (the one-token choices of one
+ * question) cost nothing; few, since each is a vocabulary-sized map.
+ */
+const KEEP_DISTRIBUTIONS_UP_TO = 4;
 
 export class PrefixSequence {
   /** Tokens evaluated so far (prefill and scoring), for benchmarks and tests. */
