@@ -326,9 +326,9 @@ describe('echo from a server that puts a BOS token before the prompt (vLLM with 
     expect(rolling.ok ? [rolling.value.logprob, rolling.value.tokens] : rolling.error.message).toEqual([-1.5, 3]);
   });
 
-  it('without BOS, an empty context is a recorded bad_response (the first token has no logprob)', async () => {
+  it('without BOS, an empty context is a bad_response recorded without retrying (the first token has no logprob)', async () => {
     const server = await openAIServer();
-    const provider = await createOpenAICompatibleProvider(parseModelId(`openai-compatible:fake-model@${server.url}`), { apiKeyEnv: OPENAI_KEY_ENV, maxRetries: 0 });
+    const provider = await createOpenAICompatibleProvider(parseModelId(`openai-compatible:fake-model@${server.url}`), { apiKeyEnv: OPENAI_KEY_ENV });
     const [r] = await provider.loglikelihood([{ context: '', continuation: 'Hello world' }]);
     expect(r.ok ? 'ok' : [r.error.code, r.error.attempts, r.error.message.includes('has no logprob')]).toEqual(['bad_response', 1, true]);
   });

@@ -34,6 +34,11 @@ export interface HttpSuccess<T> {
   attempts: number;
 }
 
+/** Thrown by a body parser for a well-formed reply that can never be used (retrying would get the same): recorded at once. */
+export class UnusableResponseError extends Error {
+  override readonly name = 'UnusableResponseError';
+}
+
 /** A body parser from a zod schema; its one-line message names the fields that failed. */
 export function parseWith<T>(schema: z.ZodType<T>): (json: unknown) => T {
   return (json) => {
@@ -153,7 +158,7 @@ export class HttpClient {
         return { ok: true, value: parse(json), latencyMs };
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        return { ok: false, failure: { code: 'bad_response', message: `unexpected response from ${path}: ${oneLine(reason)}`, status }, retryable: true };
+        return { ok: false, failure: { code: 'bad_response', message: `unexpected response from ${path}: ${oneLine(reason)}`, status }, retryable: !(error instanceof UnusableResponseError) };
       }
     } finally {
       clearTimeout(timer);

@@ -24,7 +24,7 @@ import type {
 } from '../types.js';
 import { readApiKey } from './api-key.js';
 import { settleBatch } from './batch.js';
-import { HttpClient, type HttpClientOptions, parseWith } from './client.js';
+import { HttpClient, type HttpClientOptions, UnusableResponseError, parseWith } from './client.js';
 import { EchoLogprobsSchema, codePointLength, moveTrailingWhitespace, promptShift, scoreEchoSpan } from './openai-logprobs.js';
 import { costUsd, priceFor } from './pricing.js';
 
@@ -246,8 +246,13 @@ export class OpenAICompatibleProvider implements Provider {
     return this.client.postJson(`${this.baseUrl}/completions`, body, (json) => {
       const lp = parse(json).choices[0].logprobs;
       if (!lp) throw new Error('choices[0].logprobs is missing (the server ignored logprobs)');
-      const shift = promptShift(lp, prompt);
-      return scoreEchoSpan(lp, from + shift, to + shift, { skipUnscoredFirst });
+      // Echo replies that parse but cannot be scored say the same thing on every retry.
+      try {
+        const shift = promptShift(lp, prompt);
+        return scoreEchoSpan(lp, from + shift, to + shift, { skipUnscoredFirst });
+      } catch (error) {
+        throw new UnusableResponseError(error instanceof Error ? error.message : String(error));
+      }
     }, signal);
   }
 
