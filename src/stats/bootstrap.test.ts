@@ -73,6 +73,40 @@ describe('resampling of statistics rows', () => {
   });
 });
 
+describe('resampled sums equal sums over the drawn indices', () => {
+  it('for integer columns packed several to a double, and for float, negative and wide columns', () => {
+    const n = 257;
+    const rng0 = new Rng(11);
+    // Columns: small counts (packed), zeros, large integers (own lane), floats, negatives.
+    const rows = Array.from({ length: n }, () => [rng0.intBelow(40), 0, rng0.intBelow(2 ** 30), rng0.nextFloat() * 7, -rng0.intBelow(5), rng0.intBelow(3)]);
+    const a = statsMatrixFromRows(rows, 6);
+    const b = statsMatrixFromRows(
+      rows.map((r) => r.map((x, j) => (j === 0 ? 40 - x : x))),
+      6,
+    );
+    const sums: Float64Array[] = [];
+    const keep: StatsScorer = (s) => {
+      sums.push(Float64Array.from(s));
+      return 0;
+    };
+    resampleScores([a, b], [keep, keep], 3, new Rng(99));
+    const rng = new Rng(99);
+    const idx = new Int32Array(n);
+    for (let r = 0; r < 3; r++) {
+      sampleIndices(rng, n, idx);
+      [a, b].forEach((m, s) => {
+        const expected = new Float64Array(6);
+        for (const i of idx) for (let j = 0; j < 6; j++) expected[j] += m.data[i * 6 + j];
+        const got = sums[2 * r + s];
+        for (let j = 0; j < 6; j++) {
+          if (j === 3) expectClose(got[j], expected[j], 1e-12);
+          else expect(got[j], `resample ${r} matrix ${s} column ${j}`).toBe(expected[j]);
+        }
+      });
+    }
+  });
+});
+
 describe('BCa building blocks (scipy _bca_interval)', () => {
   it('jackknife values leave one segment out of the summed statistics', () => {
     const jack = jackknifeScores(ratioMatrix, ratio);

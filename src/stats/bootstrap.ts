@@ -75,14 +75,69 @@ export function toFloat32Values(m: StatsMatrix): StatsMatrix {
 }
 
 /**
+ * Columns packed several to a double: non-negative integer statistics whose resampled sums need
+ * few bits (BLEU's and chrF's counts) share one 53-bit integer lane, so one multiply-add sums
+ * two or more of them exactly. Other columns get a lane of their own.
+ */
+interface Lane {
+  values: Float64Array;
+  /** Whether the lane holds integer fields to split; otherwise it is one column as is. */
+  packed: boolean;
+  /** Column index and power-of-two scale of each field, highest scale first. */
+  fields: { column: number; scale: number }[];
+}
+
+function packLanes(columns: readonly Float64Array[], n: number): Lane[] {
+  const lanes: Lane[] = [];
+  let open: { columns: number[]; shifts: number[]; bits: number } | undefined;
+  const flush = (): void => {
+    if (open === undefined) return;
+    const values = new Float64Array(n);
+    const { shifts } = open;
+    const fields = open.columns.map((column, f) => ({ column, scale: 2 ** shifts[f] }));
+    for (const { column, scale } of fields) {
+      const col = columns[column];
+      for (let i = 0; i < n; i++) values[i] += col[i] * scale;
+    }
+    lanes.push({ values, packed: true, fields: fields.reverse() });
+    open = undefined;
+  };
+  columns.forEach((col, c) => {
+    let max = 0;
+    let integral = true;
+    for (let i = 0; i < n && integral; i++) {
+      const x = col[i];
+      if (!Number.isInteger(x) || x < 0) integral = false;
+      else if (x > max) max = x;
+    }
+    // A resample sum is at most n * max (the draw counts add up to n).
+    let bits = 1;
+    while (integral && 2 ** bits <= n * max) bits++;
+    if (!integral || bits > 26) {
+      flush();
+      lanes.push({ values: col, packed: false, fields: [{ column: c, scale: 1 }] });
+      return;
+    }
+    if (open !== undefined && open.bits + bits > 53) flush();
+    open ??= { columns: [], shifts: [], bits: 0 };
+    open.columns.push(c);
+    open.shifts.push(open.bits);
+    open.bits += bits;
+  });
+  flush();
+  return lanes;
+}
+
+/**
  * Bootstrap distributions of several paired statistics matrices (same n and k) under ONE
  * shared sequence of resamples: resample r draws n segment indices once and every matrix sums
  * the same rows. Returns `scores[s][r]` = scorers[s] of matrix s's resample r.
  *
  * A resample's sums are Σ_i c_i · row_i with c_i how often segment i was drawn: counting the
  * draws first and then reading each statistic's column in order (four running sums in registers)
- * is several times faster than gathering rows at random. Same sums in exact arithmetic, hence
- * the same doubles for integer statistics.
+ * is several times faster than gathering rows at random, and small integer statistics are summed
+ * two or more per double (exactly). Same sums in exact arithmetic, hence the same doubles for
+ * integer statistics.
  */
 export function resampleScores(
   matrices: readonly StatsMatrix[],
@@ -93,38 +148,58 @@ export function resampleScores(
   const count = matrices.length;
   const { n, k } = matrices[0];
   const width = count * k;
-  // Column-major copy of every matrix: column c = s * k + j holds statistic j of matrix s.
-  const columns = new Float64Array(width * n);
-  for (let s = 0; s < count; s++) {
-    const src = matrices[s].data;
-    for (let j = 0; j < k; j++) {
-      const off = (s * k + j) * n;
-      for (let i = 0; i < n; i++) columns[off + i] = src[i * k + j];
-    }
-  }
+  // Column c = s * k + j holds statistic j of matrix s.
+  const columns = Array.from({ length: width }, (_, c) => {
+    const src = matrices[Math.floor(c / k)].data;
+    const j = c % k;
+    const col = new Float64Array(n);
+    for (let i = 0; i < n; i++) col[i] = src[i * k + j];
+    return col;
+  });
+  const lanes = packLanes(columns, n);
   const acc = new Float64Array(width);
   const views = matrices.map((_, s) => acc.subarray(s * k, (s + 1) * k));
   const scores = matrices.map(() => new Float64Array(resamples));
-  const indices = new Int32Array(n);
-  const draws = new Float64Array(n);
+  const draws = new Int32Array(n);
+  const indices = n >= LEMIRE_MAX_N ? new Int32Array(n) : undefined;
+  const threshold = TWO_POW_32 % n;
   const n4 = n - (n % 4);
   for (let r = 0; r < resamples; r++) {
-    sampleIndices(rng, n, indices);
-    for (let t = 0; t < n; t++) draws[indices[t]]++;
-    for (let c = 0; c < width; c++) {
-      const off = c * n;
+    if (indices === undefined) {
+      // sampleIndices inlined: count the draws without storing them.
+      for (let t = 0; t < n; t++) {
+        let m = rng.nextUint32() * n;
+        while (m >>> 0 < threshold) m = rng.nextUint32() * n;
+        draws[Math.floor(m * INV_TWO_POW_32)]++;
+      }
+    } else {
+      sampleIndices(rng, n, indices);
+      for (let t = 0; t < n; t++) draws[indices[t]]++;
+    }
+    for (const lane of lanes) {
+      const values = lane.values;
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
       for (let i = 0; i < n4; i += 4) {
-        a0 += draws[i] * columns[off + i];
-        a1 += draws[i + 1] * columns[off + i + 1];
-        a2 += draws[i + 2] * columns[off + i + 2];
-        a3 += draws[i + 3] * columns[off + i + 3];
+        a0 += draws[i] * values[i];
+        a1 += draws[i + 1] * values[i + 1];
+        a2 += draws[i + 2] * values[i + 2];
+        a3 += draws[i + 3] * values[i + 3];
       }
-      for (let i = n4; i < n; i++) a0 += draws[i] * columns[off + i];
-      acc[c] = a0 + a1 + (a2 + a3);
+      for (let i = n4; i < n; i++) a0 += draws[i] * values[i];
+      let sum = a0 + a1 + (a2 + a3);
+      if (!lane.packed) {
+        acc[lane.fields[0].column] = sum;
+        continue;
+      }
+      // Exact integer arithmetic below 2^53: peel the fields off from the highest.
+      for (const { column, scale } of lane.fields) {
+        const field = Math.floor(sum / scale);
+        acc[column] = field;
+        sum -= field * scale;
+      }
     }
     draws.fill(0);
     for (let s = 0; s < count; s++) scores[s][r] = scorers[s](views[s]);
