@@ -18,6 +18,17 @@ const TABLE: Record<keyof typeof BUILTIN_TOKENIZERS, [string, string][]> = {
     ['tab\tsep\u00a0nbsp\u2009thin\ufeffbom\u200bzw\u0085nel\u001cfs', 'tab sep nbsp thin\ufeffbom\u200bzw nel fs'], // U+FEFF and U+200B are not Python whitespace; U+0085 and U+001C are
     ['\ud83d\ude00.\ud83d\udc4d,', '\ud83d\ude00 . \ud83d\udc4d ,'], // emoji are one code point
     ['\u00abZ\u00fcrich\u00bb \u201e\u0141\u00f3d\u017a\u201c \u0130stanbul', '\u00abZ\u00fcrich\u00bb \u201e\u0141\u00f3d\u017a\u201c \u0130stanbul'], // non-ASCII punctuation untouched
+    ['a..', 'a . .'], // non-overlapping passes: each rule sees the spaces earlier rules inserted
+    ['1.-2', '1 . -2'],
+    ['$.5', '$ . 5'], // the space pass 1 put after $ counts as a non-digit
+    ['a.,b', 'a . , b'],
+    ['1--2', '1 - -2'],
+    [',.,.', ', . , .'],
+    ['3.,5', '3 . , 5'],
+    ['x-1-2-', 'x-1 - 2 -'],
+    ['5,000,000.', '5,000,000 .'],
+    ['1,.2', '1 , . 2'],
+    ['...1', '. . . 1'],
   ],
   'intl': [
     ['Hello, world.', 'Hello , world .'],
