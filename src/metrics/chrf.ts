@@ -55,15 +55,15 @@ function resolveChrfOptions(options: Partial<ChrfOptions> = {}): ChrfOptions {
   for (const [key, value] of Object.entries(options) as [keyof ChrfOptions, unknown][]) {
     if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
   }
-  const nonNegativeInt = (key: 'charOrder' | 'wordOrder' | 'beta', min: number): void => {
+  const integerAtLeast = (key: 'charOrder' | 'wordOrder' | 'beta', min: number): void => {
     const v = out[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
       throw new UsageError(`chrF option ${key} must be an integer >= ${min} (got ${JSON.stringify(v)})`);
     }
   };
-  nonNegativeInt('charOrder', 0);
-  nonNegativeInt('wordOrder', 0);
-  nonNegativeInt('beta', 0);
+  integerAtLeast('charOrder', 0);
+  integerAtLeast('wordOrder', 0);
+  integerAtLeast('beta', 0);
   if (out.nrefs !== 'var' && (!Number.isInteger(out.nrefs) || out.nrefs < 1)) {
     throw new UsageError(`chrF option nrefs must be an integer >= 1 or "var" (got ${JSON.stringify(out.nrefs)})`);
   }
