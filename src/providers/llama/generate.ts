@@ -74,7 +74,8 @@ const DETOKENIZE_CONTEXT = 16;
 /** Generates for one request; callers run it inside the sequence's `exclusive`. */
 export async function generateOne(env: GenerateEnv, request: GenerateRequest): Promise<Omit<GenerateResult, 'latencyMs' | 'cached'>> {
   const { model, prefix, contextSize } = env;
-  const maxTokens = request.maxTokens ?? DEFAULT_MAX_TOKENS;
+  // Unset: the harness's 256, or half the context when that is smaller (so a small context still has room for a prompt).
+  const maxTokens = request.maxTokens ?? Math.min(DEFAULT_MAX_TOKENS, Math.floor(contextSize / 2));
   if (!Number.isInteger(maxTokens) || maxTokens < 0 || maxTokens >= contextSize) {
     throw new LlamaRequestError(`maxTokens ${maxTokens} must be an integer in [0, ${contextSize - 1}] for a context of ${contextSize} tokens`);
   }
@@ -94,8 +95,10 @@ export async function generateOne(env: GenerateEnv, request: GenerateRequest): P
   const keep = await prefix.alignTo(tokens, tokens.length);
   const generated: Token[] = [];
   const logprobs: TokenLogprob[] = [];
-  let text = '';
+  let stoppedAt = -1;
   let finishReason: FinishReason = 'length';
+  // Decoded after the prompt, so a leading space stays (llama.cpp server does the same; HF decode would strip it).
+  const decode = () => model.detokenize(generated, false, tokens.slice(-DETOKENIZE_CONTEXT) as Token[]);
   const iterator = prefix.sequence.evaluateWithMetadata(
     tokens.slice(keep) as Token[],
     { probabilities: wantLogprobs },
@@ -124,13 +127,13 @@ export async function generateOne(env: GenerateEnv, request: GenerateRequest): P
         if (top > 0) entry.top = [...probabilities.entries()].slice(0, top).map(([t, p]) => ({ token: piece(t), logprob: Math.log(p) }));
         logprobs.push(entry);
       }
-      // Decoded after the prompt, so a leading space stays (llama.cpp server does the same; HF decode would strip it).
-      text = model.detokenize(generated, false, tokens.slice(-DETOKENIZE_CONTEXT) as Token[]);
-      const cut = stopIndex(text, stops);
-      if (cut >= 0) {
-        text = text.slice(0, cut);
-        finishReason = 'stop';
-        break;
+      if (stops.length > 0) {
+        const cut = stopIndex(decode(), stops);
+        if (cut >= 0) {
+          stoppedAt = cut;
+          finishReason = 'stop';
+          break;
+        }
       }
       if (generated.length >= maxTokens) break;
     }
@@ -138,6 +141,8 @@ export async function generateOne(env: GenerateEnv, request: GenerateRequest): P
     prefix.generated(keep, tokens.length);
   }
   usage.completionTokens = generated.length;
+  let text = decode();
+  if (stoppedAt >= 0) text = text.slice(0, stoppedAt);
   if (grammar?.trimWhitespaceSuffix) text = text.trimEnd();
   const result: Omit<GenerateResult, 'latencyMs' | 'cached'> = { text, finishReason, usage };
   if (wantLogprobs) result.logprobs = trimLogprobs(logprobs, text);
