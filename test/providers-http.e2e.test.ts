@@ -307,6 +307,55 @@ describe('HTTP faults end as the right retry and outcome', () => {
   });
 });
 
+describe('request bodies and per-token logprobs', () => {
+  it('completions: logprobs with top alternatives, best first', async () => {
+    const server = await openAIServer();
+    const provider = await createOpenAICompatibleProvider(parseModelId(`openai-compatible:fake-model@${server.url}`), { apiKeyEnv: OPENAI_KEY_ENV });
+    const [r] = await provider.generate([{ prompt: 'Hi', maxTokens: 2, logprobs: true, topLogprobs: 2 }]);
+    expect(r.ok ? r.value.logprobs : r.error.message).toEqual([
+      { token: 'echo:', logprob: -0.625, top: [{ token: ' the', logprob: -0.5 }, { token: 'echo:', logprob: -0.625 }] },
+      { token: ' Hi', logprob: -0.375, top: [{ token: ' Hi', logprob: -0.375 }, { token: ' the', logprob: -0.5 }] },
+    ]);
+    expect(server.requests[0].body).toEqual({ model: 'fake-model', prompt: 'Hi', max_tokens: 2, temperature: 0, logprobs: 2 });
+  });
+
+  it('chat: logprobs, top_logprobs, seed, stop and a JSON-schema response_format in the body', async () => {
+    const server = await openAIServer();
+    const provider = await createOpenAICompatibleProvider(parseModelId(`openai:gpt-4o-mini@${server.url}`), { apiKeyEnv: OPENAI_KEY_ENV }, 'openai');
+    const schema = { type: 'object', properties: { a: { type: 'string' } } };
+    const [r] = await provider.generate([
+      { prompt: [{ role: 'user', content: 'Hi' }], maxTokens: 5, temperature: 0.5, topP: 0.9, seed: 3, stop: ['\n'], topLogprobs: 1, constraint: { type: 'json_schema', schema, name: 'answer' } },
+    ]);
+    expect(r.ok ? r.value.logprobs : r.error.message).toEqual([
+      { token: 'echo:', logprob: -0.625, top: [{ token: ' the', logprob: -0.5 }] },
+      { token: ' Hi', logprob: -0.375, top: [{ token: ' Hi', logprob: -0.375 }] },
+    ]);
+    expect(server.requests[0].path).toBe('/v1/chat/completions');
+    expect(server.requests[0].body).toEqual({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 5,
+      temperature: 0.5,
+      top_p: 0.9,
+      seed: 3,
+      stop: ['\n'],
+      response_format: { type: 'json_schema', json_schema: { name: 'answer', schema, strict: true } },
+      logprobs: true,
+      top_logprobs: 1,
+    });
+  });
+
+  it('anthropic: system lifted out, stop_sequences and max_tokens sent, key and version headers set', async () => {
+    const server = await startFakeAnthropicServer({ apiKey: ANTHROPIC_KEY });
+    servers.push(server);
+    const provider = await createAnthropicProvider(parseModelId(`anthropic:claude-3-5-haiku-latest@${server.url}`), { apiKeyEnv: ANTHROPIC_KEY_ENV });
+    const [r] = await provider.generate([{ prompt: [{ role: 'system', content: 'Be brief' }, { role: 'user', content: 'a b. c' }], stop: ['.'], maxTokens: 10 }]);
+    expect(r.ok ? [r.value.text, r.value.finishReason] : r.error.message).toEqual(['echo: a b', 'stop']);
+    expect(server.requests[0].body).toEqual({ model: 'claude-3-5-haiku-latest', max_tokens: 10, temperature: 0, messages: [{ role: 'user', content: 'a b. c' }], system: 'Be brief', stop_sequences: ['.'] });
+    expect([server.requests[0].headers['x-api-key'], server.requests[0].headers['anthropic-version']]).toEqual([ANTHROPIC_KEY, '2023-06-01']);
+  });
+});
+
 describe('echo from a server that puts a BOS token before the prompt (vLLM with a Llama tokenizer)', () => {
   it('shifts the split point past "<s>" and scores the first prompt token', async () => {
     const server = await startFakeOpenAIServer({ bos: true });
