@@ -42,6 +42,12 @@ const TABLE: Record<keyof typeof BUILTIN_TOKENIZERS, [string, string][]> = {
     ['\u0663,\u0664 \u00bd,x', '\u0663,\u0664 \u00bd , x'], // Arabic-Indic digits are \p{N}; ½ is \p{N} too
     ['don\'t "quote" \'single\'', 'don \' t " quote " \' single \''],
     ['a\u00a0.\u3000b', 'a . b'], // NBSP and U+3000 are whitespace
+    ['\ud835\udfd9.\ud835\udfda,x', '\ud835\udfd9.\ud835\udfda , x'], // astral digits are \p{N}
+    ['a\ud802\udf39b', 'a \ud802\udf39 b'], // astral punctuation
+    ['\ud83d\ude00\ud83d\ude00', '\ud83d\ude00 \ud83d\ude00'], // each emoji is a symbol
+    ['x\ud83e\udee9y', 'x\ud83e\udee9y'], // U+1FAE9 (Unicode 16) is unassigned in the reference's Unicode 15 tables: not a symbol
+    ['1,000.5\u20ac!', '1,000.5 \u20ac !'],
+    ['a\u1b4e.', 'a\u1b4e .'], // U+1B4E (Unicode 16 punctuation) likewise stays
   ],
   'char': [
     ['ab c', 'a b   c'], // spaces become empty tokens in the joined string
