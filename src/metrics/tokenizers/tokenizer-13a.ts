@@ -4,6 +4,7 @@
 // no intermediate strings are built; every pass sees the spaces the earlier ones inserted, exactly
 // as the chained `re.sub` calls do.
 import type { Tokenizer } from './types.js';
+import { isPySpace } from './unicode-tables.js';
 
 const SPACE = 0x20;
 const INSERTED = -1;
@@ -23,15 +24,6 @@ for (const [from, to] of [
 
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isPeriodOrComma = (c: number): boolean => c === 0x2e || c === 0x2c;
-
-// Python `str.isspace()`; all such characters are in the BMP, so UTF-16 units suffice.
-function isPySpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c >= 0x1c;
-  if (c < 0x85) return false;
-  return (
-    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
-  );
-}
 
 // Two scratch buffers of (code, source index) pairs; inserted spaces have source index -1.
 // A line of n units grows to at most 6n: pass 1 triples it, passes 2-4 add at most n each.

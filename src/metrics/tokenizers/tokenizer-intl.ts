@@ -5,7 +5,7 @@
 // non-overlapping, left to right, seeing the spaces earlier passes inserted). Property classes
 // come from the reference's `regex` tables (Unicode 15.0), not Node's ICU, so results cannot drift.
 import type { Tokenizer } from './types.js';
-import { NUMBER_CLASS, PUNCTUATION_CLASS, SYMBOL_CLASS } from './unicode-tables.js';
+import { isPySpace, NUMBER_CLASS, PUNCTUATION_CLASS, SYMBOL_CLASS } from './unicode-tables.js';
 
 /** `\u{lo}-\u{hi}` class bodies as flat sorted [lo, hi, lo, hi, ...] code-point ranges. */
 function parseRanges(cls: string): Int32Array {
@@ -44,15 +44,6 @@ for (let c = 0; c < 128; c++) {
 function classOf(cp: number): number {
   if (cp < 128) return ASCII_CLASS[cp];
   return (inRanges(P_RANGES, cp) ? P : 0) | (inRanges(S_RANGES, cp) ? S : 0) | (inRanges(N_RANGES, cp) ? N : 0);
-}
-
-// Python `str.isspace()`; all such characters are in the BMP.
-function isPySpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c >= 0x1c;
-  if (c < 0x85) return false;
-  return (
-    c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000
-  );
 }
 
 const SPACE = 0x20;
