@@ -10,7 +10,7 @@ import { parseModelId } from '../src/providers/model-id.js';
 
 const N = Number(process.argv[2] ?? 20_000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
-const WARMUP = 500;
+const WARMUP = 2000;
 
 const SERVER = `
 const http = require('node:http');

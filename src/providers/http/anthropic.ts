@@ -24,7 +24,7 @@ import { settleBatch } from './batch.js';
 import { HttpClient, parseWith } from './client.js';
 import type { HttpSeams } from './openai-compatible.js';
 import { DEFAULT_MAX_TOKENS } from './openai-compatible.js';
-import { costUsd, priceFor } from './pricing.js';
+import { type Price, costUsd, priceFor } from './pricing.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
 const DEFAULT_BASE_URL = 'https://api.anthropic.com/v1';
@@ -68,15 +68,15 @@ export class AnthropicProvider implements Provider {
   readonly client: HttpClient;
   private readonly baseUrl: string;
   private readonly model: string;
-  private readonly config: ProviderConfig;
   private readonly apiKeyEnv: string;
+  private readonly price: Price | undefined;
 
   constructor(ref: ModelRef, config: ProviderConfig, seams: HttpSeams = {}) {
     this.model = ref.model;
-    this.config = config;
     this.id = formatModelId({ provider: 'anthropic', model: ref.model, ...(ref.baseUrl === undefined ? {} : { baseUrl: ref.baseUrl }) });
     this.baseUrl = (ref.baseUrl ?? config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.apiKeyEnv = config.apiKeyEnv ?? DEFAULT_KEY_ENV;
+    this.price = priceFor('anthropic', ref.model, config.prices);
     this.identity = { provider: 'anthropic', model: ref.model, baseUrl: this.baseUrl, apiVersion: ANTHROPIC_VERSION };
     const headers = config.headers ?? {};
     const keyEnv = this.apiKeyEnv;
@@ -107,8 +107,7 @@ export class AnthropicProvider implements Provider {
       if (!settled.ok) return settled;
       const { value, latencyMs } = settled.value;
       const result: GenerateResult = { ...value, latencyMs, cached: false };
-      const price = priceFor('anthropic', this.model, this.config.prices);
-      if (price !== undefined) result.costUsd = costUsd(price, value.usage);
+      if (this.price !== undefined) result.costUsd = costUsd(this.price, value.usage);
       return { ok: true, value: result };
     }, options);
   }

@@ -26,7 +26,7 @@ import { readApiKey } from './api-key.js';
 import { settleBatch } from './batch.js';
 import { HttpClient, type HttpClientOptions, UnusableResponseError, parseWith } from './client.js';
 import { EchoLogprobsSchema, codePointLength, moveTrailingWhitespace, promptShift, scoreEchoSpan } from './openai-logprobs.js';
-import { costUsd, priceFor } from './pricing.js';
+import { type Price, costUsd, priceFor } from './pricing.js';
 
 export type OpenAIFlavour = 'openai' | 'openai-compatible' | 'ollama';
 
@@ -103,13 +103,12 @@ export class OpenAICompatibleProvider implements Provider {
   private readonly baseUrl: string;
   private readonly model: string;
   private readonly spec: FlavourSpec;
-  private readonly config: ProviderConfig;
   private readonly apiKeyEnv: string | undefined;
+  private readonly price: Price | undefined;
 
   constructor(ref: ModelRef, config: ProviderConfig, flavour: OpenAIFlavour, seams: HttpSeams = {}) {
     this.flavour = flavour;
     this.spec = OPENAI_FLAVOURS[flavour];
-    this.config = config;
     this.model = ref.model;
     this.id = formatModelId({ provider: flavour, model: ref.model, ...(ref.baseUrl === undefined ? {} : { baseUrl: ref.baseUrl }) });
     const baseUrl = ref.baseUrl ?? config.baseUrl ?? this.spec.baseUrl;
@@ -118,6 +117,7 @@ export class OpenAICompatibleProvider implements Provider {
     }
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.apiKeyEnv = config.apiKeyEnv ?? this.spec.apiKeyEnv;
+    this.price = priceFor(flavour, ref.model, config.prices);
     this.capabilities = {
       generate: true,
       loglikelihood: this.spec.echo,
@@ -170,8 +170,7 @@ export class OpenAICompatibleProvider implements Provider {
   }
 
   private cost(usage: { promptTokens: number; completionTokens: number }): number | undefined {
-    const price = priceFor(this.flavour, this.model, this.config.prices);
-    return price === undefined ? undefined : costUsd(price, usage);
+    return this.price === undefined ? undefined : costUsd(this.price, usage);
   }
 
   private async complete(request: GenerateRequest, prompt: string, options: CallOptions): Promise<Settled<GenerateResult>> {
