@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../core/errors.js';
 import { closeTo, readJsonl } from '../../test/support/shared.js';
-import { ter, tercomTokenize, terWords, translationEditRate, type TerOptions } from './ter.js';
+import { ter, tercomTokenize, terReferenceWords, terWords, translationEditRate, type TerOptions } from './ter.js';
 import { corpusScore } from './types.js';
 
 interface RefOptions {
@@ -73,6 +73,16 @@ describe('TER details', () => {
     expect(tercomTokenize('你好，世界。ok', { ...norm, asianSupport: true })).toBe('你 好 ， 世 界 。 ok');
     expect(tercomTokenize('你好，世界。"ok"!', { ...plain, noPunct: true, asianSupport: true })).toBe('你好世界ok');
     expect(terWords('  a\u00a0b\u001f ', plain)).toEqual(['a', 'b']);
+  });
+
+  it('tokenizes references twice, as sacrebleu 2.6.0 does', () => {
+    const norm = { ...plain, normalized: true, caseSensitive: false };
+    // The first pass turns the tab into a space, so the second splits off the possessive.
+    expect(terWords("gnutls's\tmemory", norm)).toEqual(["gnutls's", 'memory']);
+    expect(terReferenceWords("gnutls's\tmemory", norm)).toEqual(['gnutls', "'s", 'memory']);
+    // sacrebleu: TER(normalized=True).sentence_score("gnutls's\tmemory", ["gnutls's\tmemory"]).
+    const r = ter.sentenceScore("gnutls's\tmemory", ["gnutls's\tmemory"], ter.resolveOptions({ normalized: true }));
+    expect([r.score, r.numEdits, r.refLength]).toEqual([66.66666666666666, 2, 3]);
   });
 
   it('counts a block shift as one edit', () => {

@@ -61,9 +61,19 @@ function resolveTerOptions(options: Partial<TerOptions> = {}): TerOptions {
   return out;
 }
 
-/** The words TER compares: `tokenizer(text.rstrip()).split()`. */
+/** The hypothesis words TER compares: `tokenizer(text.rstrip()).split()`. */
 export function terWords(text: string, opts: TercomOptions): string[] {
   return pySplit(tercomTokenize(pyRstrip(text), opts));
+}
+
+/**
+ * The reference words: sacrebleu 2.6.0 tokenizes references twice (`Metric._cache_references`
+ * preprocesses them and `TER._extract_reference_info` preprocesses the result again). With
+ * `normalized` the second pass can change tokens (`&amp;quot;` → `"`, `x's<TAB>` → `x 's`), so the
+ * double pass is reproduced.
+ */
+export function terReferenceWords(text: string, opts: TercomOptions): string[] {
+  return pySplit(tercomTokenize(pyRstrip(tercomTokenize(pyRstrip(text), opts)), opts));
 }
 
 /** sacrebleu's `translation_edit_rate(words_hyp, words_ref)`: [edits incl. shifts, reference length]. */
@@ -87,7 +97,7 @@ function segmentStats(hyp: string, refsIn: readonly (string | null | undefined)[
   let refLengths = 0;
   let best = Number.POSITIVE_INFINITY;
   for (const ref of refs) {
-    const [edits, refLen] = translationEditRateIds(hypWords, ids.encode(terWords(ref, opts)));
+    const [edits, refLen] = translationEditRateIds(hypWords, ids.encode(terReferenceWords(ref, opts)));
     refLengths += refLen;
     if (edits < best) best = edits;
   }
