@@ -69,8 +69,8 @@ export function terWords(text: string, opts: TercomOptions): string[] {
 /**
  * The reference words: sacrebleu 2.6.0 tokenizes references twice (`Metric._cache_references`
  * preprocesses them and `TER._extract_reference_info` preprocesses the result again). With
- * `normalized` the second pass can change tokens (`&amp;quot;` → `"`, `x's<TAB>` → `x 's`), so the
- * double pass is reproduced.
+ * `normalized` the second pass can change tokens (`x's<TAB>y` → `x's y` → `x 's y`), so the double
+ * pass is reproduced; hypotheses are tokenized once.
  */
 export function terReferenceWords(text: string, opts: TercomOptions): string[] {
   return pySplit(tercomTokenize(pyRstrip(tercomTokenize(pyRstrip(text), opts)), opts));
