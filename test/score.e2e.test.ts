@@ -2,15 +2,17 @@
 // in-process through the CLI entry (and once as a real process), checked against the expected
 // sacrebleu / rouge-score / SQuAD values; plus every bad-input path.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
+import { pyRstrip } from '../src/io/segments.js';
 import { closeTo, readJsonl, REPO_ROOT, sharedPath } from './support/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-score-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 function file(lines: readonly string[] | string): string {
   const path = join(dir, `f${counter++}.txt`);
@@ -36,7 +38,12 @@ interface CorpusCase {
 /** Cases a line-oriented file can carry unchanged: no newline inside a segment, no trailing whitespace. */
 function fileSafe(c: CorpusCase): boolean {
   const all = [...c.hyps, ...c.refs.flat()];
-  return all.every((s) => !/[\n\r\u000b\u000c\u001c-\u001e\u0085\u2028\u2029]/.test(s) && s === s.replace(/[\s\u001c-\u001f\u0085]+$/u, ''));
+  return all.every((s) => !/[\n\r\u2028\u2029\u0085]/.test(s) && !hasControl(s) && s === pyRstrip(s));
+}
+
+function hasControl(s: string): boolean {
+  for (const ch of s) if (ch.charCodeAt(0) < 0x20 && ch !== '\t') return true;
+  return false;
 }
 
 function refArgs(refs: string[][]): string[] {
