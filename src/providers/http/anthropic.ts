@@ -109,7 +109,7 @@ export class AnthropicProvider implements Provider {
       const result: GenerateResult = { ...value, latencyMs, cached: false };
       if (this.price !== undefined) result.costUsd = costUsd(this.price, value.usage);
       return { ok: true, value: result };
-    }, options);
+    }, options, this.client.batchWidth);
   }
 
   private body(request: GenerateRequest): Record<string, unknown> {

@@ -79,6 +79,11 @@ export class HttpClient {
     this.secrets = options.secrets ?? (() => []);
   }
 
+  /** How many requests of a batch to start at once: twice the limit, so requests sleeping in a backoff do not leave the limiter idle. */
+  get batchWidth(): number {
+    return this.limiter.max * 2;
+  }
+
   /** POSTs `body` as JSON and parses the reply with `parse` (which throws on a malformed body). */
   async postJson<T>(url: string, body: unknown, parse: (json: unknown) => T, signal?: AbortSignal): Promise<Settled<HttpSuccess<T>>> {
     const payload = JSON.stringify(body);

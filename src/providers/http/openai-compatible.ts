@@ -155,7 +155,7 @@ export class OpenAICompatibleProvider implements Provider {
   async generate(requests: readonly GenerateRequest[], options: CallOptions = {}): Promise<Settled<GenerateResult>[]> {
     requireGenerateCapabilities(this, requests);
     this.checkKey();
-    return settleBatch(requests, (request) => (typeof request.prompt === 'string' ? this.complete(request, request.prompt, options) : this.chat(request, options)), options);
+    return settleBatch(requests, (request) => (typeof request.prompt === 'string' ? this.complete(request, request.prompt, options) : this.chat(request, options)), options, this.client.batchWidth);
   }
 
   private sampling(request: GenerateRequest): Record<string, unknown> {
@@ -264,7 +264,7 @@ export class OpenAICompatibleProvider implements Provider {
       const settled = await this.echo(context + continuation, from, from + codePointLength(continuation), false, options.signal);
       if (!settled.ok) return settled;
       return { ok: true, value: { ...settled.value.value, latencyMs: settled.value.latencyMs, cached: false } };
-    }, options);
+    }, options, this.client.batchWidth);
   }
 
   /** One window: the whole text in one echo request (the server's context must hold it). */
@@ -276,7 +276,7 @@ export class OpenAICompatibleProvider implements Provider {
       if (!settled.ok) return settled;
       const { logprob, tokens } = settled.value.value;
       return { ok: true, value: { logprob, tokens, latencyMs: settled.value.latencyMs, cached: false } };
-    }, options);
+    }, options, this.client.batchWidth);
   }
 
   async embed(texts: readonly string[], options: CallOptions = {}): Promise<Settled<EmbeddingResult>[]> {
