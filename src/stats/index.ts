@@ -82,6 +82,29 @@ export * from './bradley-terry.js';
 export * from './elo.js';
 export * from './ranking.js';
 // Segment bootstrap CIs (scipy percentile/BCa) and paired significance tests (sacrebleu PairedTest).
-export * from './stats-matrix.js';
-export * from './bootstrap.js';
-export * from './paired.js';
+export { buildStatsMatrix, columnSums, metricScorer, type StatsMatrix, type StatsScorer, statsMatrixFromRows } from './stats-matrix.js';
+export {
+  bcaBounds,
+  biasCorrection,
+  type BootstrapInterval,
+  bootstrapInterval,
+  bootstrapMean,
+  bootstrapMetric,
+  type BootstrapMethod,
+  type BootstrapOptions,
+  jackknifeAcceleration,
+  jackknifeScores,
+  percentileBounds,
+  resampleScores,
+} from './bootstrap.js';
+export {
+  estimateCi,
+  type NamedStats,
+  PAIRED_DEFAULT_SAMPLES,
+  type PairedEntry,
+  pairedMetricTest,
+  type PairedMethod,
+  pairedTest,
+  type PairedTestOptions,
+  type PairedTestResult,
+} from './paired.js';
