@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bufferIO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
-import { pyRstrip } from '../src/io/segments.js';
+import { pyRstrip } from '../src/metrics/python-text.js';
 import { closeTo, readJsonl, REPO_ROOT, sharedPath } from './support/shared.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-score-'));
@@ -167,7 +167,7 @@ describe('assay score: bad input is one line and exit code 2', () => {
     [['score', '-m', 'chrf', '--hyp', hyp, '--ref', ref, '--chrf-beta', 'x'], 'assay: error: --chrf-beta expects an integer, got "x"\n'],
     [['score', '-m', 'bleu', '--hyp', hyp], 'assay: error: missing references: give at least one --ref REF.txt\n'],
     [['score', '-m', 'bleu', '--hyp', hyp, '--ref', ref, '-f', 'xml'], 'assay: error: --format must be one of text, json, got "xml"\n'],
-    [['score', '-m', 'rouge', '--pairs', file(['{"hyp": "x", "refs": ["y"]}', '{"hyp": "x", "refs": []}'])], /^assay: error: .*f\d+\.txt:2: field "refs": .*expected \{"hyp": string, "refs": \[string, \.\.\.\] \(at least one\)\}\n$/],
+    [['score', '-m', 'rouge', '--pairs', file(['{"hyp": "x", "refs": ["y"]}', '{"hyp": "x", "refs": []}'])], /^assay: error: .*f\d+\.txt:2 field "refs": bad value: expected a list of at least one reference string\n$/],
     [['score', '-m', 'rouge', '--pairs', file(['{"hyp": "x", "refs": ["y"]}', '{"hyp": "x", '])], /^assay: error: .*f\d+\.txt:2: not valid JSON .*\n$/],
   ])('%j', async (args, expected) => {
     const r = await run(args as string[]);

@@ -4,6 +4,8 @@
 // file and line.
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
+import { pyRstrip } from '../metrics/python-text.js';
+import { readJsonlRecords } from './jsonl.js';
 import { LineReader } from './lines.js';
 
 export interface Segment {
@@ -14,30 +16,6 @@ export interface Segment {
 }
 
 export type SegmentSource = { kind: 'files'; hyp: string; refs: readonly string[] } | { kind: 'pairs'; file: string };
-
-/** Python's str.rstrip() (no argument): strips trailing characters for which str.isspace() is true. */
-export function pyRstrip(text: string): string {
-  let end = text.length;
-  while (end > 0 && isPyWhitespaceCode(text.charCodeAt(end - 1))) end--;
-  return end === text.length ? text : text.slice(0, end);
-}
-
-/** str.isspace() for a BMP code unit (Python 3.11 / Unicode 14: no astral whitespace exists). */
-export function isPyWhitespaceCode(c: number): boolean {
-  return (
-    (c >= 0x09 && c <= 0x0d) ||
-    (c >= 0x1c && c <= 0x20) ||
-    c === 0x85 ||
-    c === 0xa0 ||
-    c === 0x1680 ||
-    (c >= 0x2000 && c <= 0x200a) ||
-    c === 0x2028 ||
-    c === 0x2029 ||
-    c === 0x202f ||
-    c === 0x205f ||
-    c === 0x3000
-  );
-}
 
 export interface ReadOptions {
   /** Strip trailing whitespace from every line, as sacrebleu's command line does. Default true. */
@@ -72,24 +50,11 @@ async function* readParallel(hypFile: string, refFiles: readonly string[], rstri
 
 const PairSchema = z.object({ hyp: z.string(), refs: z.array(z.string()).min(1) });
 
+const PAIR_SHAPE = {
+  object: '{"hyp": string, "refs": [string, ...]}',
+  field: (name: string) => (name === 'refs' ? 'a list of at least one reference string' : 'a string'),
+};
+
 async function* readPairs(file: string): AsyncGenerator<Segment> {
-  const reader = new LineReader(file);
-  while (true) {
-    const raw = await reader.next();
-    if (raw === undefined) return;
-    if (raw.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (error) {
-      throw new InputError(`not valid JSON (${(error as Error).message}); expected {"hyp": "...", "refs": ["...", ...]}`, { file, line: reader.lineNumber });
-    }
-    const parsed = PairSchema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue.path.length > 0 ? `field "${issue.path.join('.')}"` : 'record';
-      throw new InputError(`${where}: ${issue.message}; expected {"hyp": string, "refs": [string, ...] (at least one)}`, { file, line: reader.lineNumber });
-    }
-    yield { line: reader.lineNumber, hyp: parsed.data.hyp, refs: parsed.data.refs };
-  }
+  for await (const { line, value } of readJsonlRecords(file, PairSchema, PAIR_SHAPE)) yield { line, hyp: value.hyp, refs: value.refs };
 }

@@ -7,6 +7,7 @@ import { InputError, UsageError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import { unknownNameMessage } from '../../core/suggest.js';
 import { LineReader } from '../../io/lines.js';
+import { readJsonlRecords } from '../../io/jsonl.js';
 import { AGREEMENT_METRICS, type AgreementMetric, type AgreementResult, computeAgreement, type RatingMatrix } from '../../stats/agreement.js';
 import { KAPPA_WEIGHTS, type KappaWeights } from '../../stats/cohen-kappa.js';
 import { ALPHA_LEVELS, type AlphaLevel } from '../../stats/krippendorff-alpha.js';
@@ -92,28 +93,15 @@ async function readCsv(file: string): Promise<RatingRow[]> {
   return rows;
 }
 
+const RATING_SHAPE = {
+  object: '{"item", "annotator", "label"}',
+  field: (name: string) => (name === 'label' ? 'a string or a number' : 'a non-empty string or a number'),
+};
+
 async function readJsonlRatings(file: string): Promise<RatingRow[]> {
-  const reader = new LineReader(file);
   const rows: RatingRow[] = [];
-  while (true) {
-    const text = await reader.next();
-    if (text === undefined) break;
-    const line = reader.lineNumber;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`not valid JSON (${(error as Error).message})`, { file, line });
-    }
-    const parsed = jsonRow.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
-      const what = field === undefined ? 'expected an object {"item", "annotator", "label"}' : field === 'label' ? 'expected a string or a number' : 'expected a non-empty string or a number';
-      throw new InputError(`${field !== undefined && (value as Record<string, unknown>)[field] === undefined ? 'missing' : 'bad value'}: ${what}`, { file, line, field });
-    }
-    rows.push({ line, item: String(parsed.data.item), annotator: String(parsed.data.annotator), label: parsed.data.label });
+  for await (const { line, value } of readJsonlRecords(file, jsonRow, RATING_SHAPE)) {
+    rows.push({ line, item: String(value.item), annotator: String(value.annotator), label: value.label });
   }
   return rows;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { InputError, UsageError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import { unknownNameMessage } from '../../core/suggest.js';
-import { LineReader } from '../../io/lines.js';
+import { readJsonlRecords } from '../../io/jsonl.js';
 import type { Battle, Winner } from '../../stats/battles.js';
 import { RANK_METHODS, type RankMethod, rankModels, type RankResult } from '../../stats/ranking.js';
 import type { CliIO } from '../io.js';
@@ -21,29 +21,16 @@ const battleLine = z.object({
   winner: z.string(),
 });
 
+const BATTLE_SHAPE = {
+  object: '{"model_a", "model_b", "winner"}',
+  field: (name: string) => (name === 'winner' ? '"model_a", "model_b" or "tie"' : 'a non-empty model name'),
+};
+
 /** Reads a battles JSONL file; a malformed line is an InputError naming file:line and field. */
 export async function readBattles(file: string): Promise<Battle[]> {
-  const reader = new LineReader(file);
   const battles: Battle[] = [];
-  while (true) {
-    const text = await reader.next();
-    if (text === undefined) break;
-    const line = reader.lineNumber;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`not valid JSON (${(error as Error).message})`, { file, line });
-    }
-    const parsed = battleLine.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
-      if (field === undefined) throw new InputError('expected an object {"model_a", "model_b", "winner"}', { file, line });
-      const missing = (value as Record<string, unknown>)[field] === undefined;
-      throw new InputError(`${missing ? 'missing' : 'bad value'}: expected ${field === 'winner' ? '"model_a", "model_b" or "tie"' : 'a non-empty model name'}`, { file, line, field });
-    }
+  for await (const { line, value } of readJsonlRecords(file, battleLine, BATTLE_SHAPE)) {
+    const parsed = { data: value };
     const winner = WINNER_VALUES[parsed.data.winner];
     if (winner === undefined) throw new InputError(`winner "${parsed.data.winner}" is not "model_a", "model_b" or "tie"`, { file, line, field: 'winner' });
     if (parsed.data.model_a === parsed.data.model_b) throw new InputError(`model "${parsed.data.model_a}" plays itself`, { file, line, field: 'model_b' });
