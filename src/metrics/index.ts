@@ -6,3 +6,4 @@ export * from './tokenizers/index.js';
 export * from './porter.js';
 export * from './rouge.js';
 export * from './squad.js';
+export * from './registry.js';

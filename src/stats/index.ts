@@ -97,6 +97,8 @@ export {
   percentileBounds,
   resampleScores,
 } from './bootstrap.js';
+export { bootstrapIntervals } from './bootstrap-multi.js';
+export { GrowableMatrix } from './growable-matrix.js';
 export {
   estimateCi,
   type NamedStats,
