@@ -11,7 +11,7 @@ import {
   DEFAULT_RESAMPLES,
   jackknifeScores,
   percentileBounds,
-  sampleIndices,
+  resampleScores,
 } from './bootstrap.js';
 import { columnSums, type StatsMatrix, type StatsScorer } from './stats-matrix.js';
 
@@ -20,24 +20,20 @@ export function bootstrapIntervals(matrix: StatsMatrix, scorers: readonly StatsS
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   const method = options.method ?? 'bca';
   const seed = options.seed ?? 12345;
-  const { n, k, data } = matrix;
+  const { n } = matrix;
   if (!Number.isInteger(resamples) || resamples < 1) throw new UsageError(`bootstrap: resamples must be a positive integer, got ${resamples}`);
   if (n < 1) throw new UsageError('bootstrap: no segments to resample');
   if (method === 'bca' && n < 2) throw new UsageError('bootstrap: BCa needs at least 2 segments (the jackknife leaves one out)');
 
-  const rng = new Rng(seed);
+  // One resampling pass (bootstrap.ts's fast weighted column sums, same random stream as
+  // bootstrapInterval with this seed); every scorer reads each resample's sums.
   const distributions = scorers.map(() => new Float64Array(resamples));
-  const indices = new Int32Array(n);
-  const acc = new Float64Array(k);
-  for (let r = 0; r < resamples; r++) {
-    sampleIndices(rng, n, indices);
-    acc.fill(0);
-    for (let t = 0; t < n; t++) {
-      const base = indices[t] * k;
-      for (let j = 0; j < k; j++) acc[j] += data[base + j];
-    }
-    for (let s = 0; s < scorers.length; s++) distributions[s][r] = scorers[s](acc);
-  }
+  let r = 0;
+  const all: StatsScorer = (sums) => {
+    for (let s = 0; s < scorers.length; s++) distributions[s][r] = scorers[s](sums);
+    return distributions[0][r++];
+  };
+  resampleScores([matrix], [all], resamples, new Rng(seed));
 
   const totals = columnSums(matrix);
   return scorers.map((scorer, s) => {
