@@ -161,7 +161,7 @@ describe('assay score: bad input is one line and exit code 2', () => {
 
   it.each([
     [['score', '-m', 'blue', '--hyp', hyp, '--ref', ref], 'assay: error: unknown metric "blue"; did you mean "bleu"? (valid: bleu, chrf, rouge, squad, ter)\n'],
-    [['score', '-m', 'bleu', '--hyp', hyp, '--ref', file(['only one'])], /^assay: error: line counts differ: .*f\d+\.txt has 2, .*f\d+\.txt has 1 lines; hypothesis and reference files must be parallel\n$/],
+    [['score', '-m', 'bleu', '--hyp', hyp, '--ref', file(['only one'])], /^assay: error: line counts differ: .*f\d+\.txt has 2 lines, .*f\d+\.txt has 1 line; hypothesis and reference files must be parallel\n$/],
     [['score', '-m', 'bleu', '--hyp', hyp, '--ref', ref, '--tokenize', 'moses'], /^assay: error: .*tokenizer.*"moses".*13a.*\n$/],
     [['score', '-m', 'bleu', '--hyp', hyp, '--ref', ref, '--chrf-beta', '3'], 'assay: error: option --chrf-beta does not apply to metric "bleu" (it applies to: chrf)\n'],
     [['score', '-m', 'chrf', '--hyp', hyp, '--ref', ref, '--chrf-beta', 'x'], 'assay: error: --chrf-beta expects an integer, got "x"\n'],

@@ -187,7 +187,7 @@ describe('assay significance', () => {
       [['significance', '-m', 'bleu', '--ref', file('ref1.txt'), '--baseline', file('base.txt'), '--paired-bs'], 'assay: error: need at least two systems: give --baseline A.txt and at least one --system B.txt\n'],
       [
         ['significance', '-m', 'bleu', '--ref', file('ref1.txt'), '--baseline', file('base.txt'), '--system', file('short.txt'), '--paired-bs'],
-        `assay: error: line counts differ: ${file('ref1.txt')} has 10 lines but ${file('short.txt')} has 9; every system must be parallel to the references\n`,
+        `assay: error: line counts differ: ${file('ref1.txt')} has 10 lines, ${file('base.txt')} has 10 lines, ${file('short.txt')} has 9 lines; every system must be parallel to the references\n`,
       ],
       [
         ['significance', '-m', 'bleu', '--ref', file('ref1.txt'), '--baseline', file('base.txt'), '--system', file('bad-utf8.txt'), '--paired-bs'],

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { pyRstrip } from '../metrics/python-text.js';
 import { readJsonlRecords } from './jsonl.js';
-import { LineReader } from './lines.js';
+import { readParallelLines } from './parallel.js';
 
 export interface Segment {
   /** 1-based line number in the input. */
@@ -30,21 +30,9 @@ export async function* readSegments(source: SegmentSource, options: ReadOptions 
 
 async function* readParallel(hypFile: string, refFiles: readonly string[], rstrip: boolean): AsyncGenerator<Segment> {
   if (refFiles.length === 0) throw new InputError('at least one reference file is needed (--ref REF.txt)');
-  const hyp = new LineReader(hypFile);
-  const refs = refFiles.map((f) => new LineReader(f));
   const clean = rstrip ? pyRstrip : (s: string) => s;
-  while (true) {
-    const h = await hyp.next();
-    const rs = await Promise.all(refs.map((r) => r.next()));
-    const ended = [h, ...rs].map((x) => x === undefined);
-    if (ended.every(Boolean)) return;
-    if (ended.some(Boolean)) {
-      const readers = [hyp, ...refs];
-      const counts = await Promise.all(readers.map(async (r, i) => (ended[i] ? r.lineNumber : r.lineNumber + (await r.countRemaining()))));
-      const detail = readers.map((r, i) => `${r.file} has ${counts[i]}`).join(', ');
-      throw new InputError(`line counts differ: ${detail} lines; hypothesis and reference files must be parallel`);
-    }
-    yield { line: hyp.lineNumber, hyp: clean(h as string), refs: rs.map((r) => clean(r as string)) };
+  for await (const { line, texts } of readParallelLines([hypFile, ...refFiles], 'hypothesis and reference files must be parallel')) {
+    yield { line, hyp: clean(texts[0]), refs: texts.slice(1).map(clean) };
   }
 }
 

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { InputError, UsageError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import { formatSignature, parseSignature } from '../../core/signature.js';
-import { LineReader } from '../../io/lines.js';
+import { readParallelLines } from '../../io/parallel.js';
+import { GrowableMatrix } from '../../stats/growable-matrix.js';
 import { pyRstrip } from '../../metrics/python-text.js';
 import { type AnyCorpusMetric, metricRegistry } from '../../metrics/registry.js';
 import { type PairedEntry, type PairedMethod, pairedTest, type PairedTestResult, PAIRED_DEFAULT_SAMPLES } from '../../stats/paired.js';
@@ -97,35 +98,15 @@ async function runSignificance(flags: SignificanceFlags, io: CliIO): Promise<voi
  * statistics. Unequal line counts are an InputError naming both files and both counts.
  */
 async function readStatistics(metric: AnyCorpusMetric, options: unknown, refFiles: readonly string[], systemFiles: readonly string[]): Promise<StatsMatrix[]> {
-  const refs = refFiles.map((f) => new LineReader(f));
-  const systems = systemFiles.map((f) => new LineReader(f));
   const k = metric.statsSize(options);
-  const rows: number[][] = systemFiles.map(() => []);
-  const refLines = new Array<string>(refs.length);
-  let n = 0;
-  while (true) {
-    const refRead = await Promise.all(refs.map((r) => r.next()));
-    const sysRead = await Promise.all(systems.map((r) => r.next()));
-    const ended = [...refRead, ...sysRead].map((x) => x === undefined);
-    if (ended.every(Boolean)) break;
-    if (ended.some(Boolean)) await lineCountError([...refs, ...systems], ended);
-    for (let r = 0; r < refs.length; r++) refLines[r] = pyRstrip(refRead[r] as string);
-    for (let s = 0; s < systems.length; s++) {
-      const row = metric.segmentStats(pyRstrip(sysRead[s] as string), refLines, options);
-      for (let j = 0; j < k; j++) rows[s].push(row[j]);
-    }
-    n++;
+  const matrices = systemFiles.map(() => new GrowableMatrix(k));
+  const nr = refFiles.length;
+  for await (const { texts } of readParallelLines([...refFiles, ...systemFiles], 'every system must be parallel to the references')) {
+    const refLines = texts.slice(0, nr).map(pyRstrip);
+    for (let s = 0; s < systemFiles.length; s++) matrices[s].push(metric.segmentStats(pyRstrip(texts[nr + s]), refLines, options));
   }
-  if (n === 0) throw new InputError(`no segments: ${refFiles[0]} and the system files are empty`);
-  return rows.map((flat) => ({ n, k, data: Float64Array.from(flat) }));
-}
-
-async function lineCountError(readers: readonly LineReader[], ended: readonly boolean[]): Promise<never> {
-  const counts = await Promise.all(readers.map(async (r, i) => (ended[i] ? r.lineNumber : r.lineNumber + (await r.countRemaining()))));
-  const short = readers.findIndex((_, i) => ended[i]);
-  const long = readers.findIndex((_, i) => !ended[i]);
-  const [a, b] = counts[short] < counts[long] ? [long, short] : [short, long];
-  throw new InputError(`line counts differ: ${readers[a].file} has ${counts[a]} lines but ${readers[b].file} has ${counts[b]}; every system must be parallel to the references`);
+  if (matrices[0].n === 0) throw new InputError(`no segments: ${refFiles[0]} and the system files are empty`);
+  return matrices.map((m) => m.toMatrix());
 }
 
 /** The score's column title: the metric's own name for it where it has one (chrF2, chrF2++). */
