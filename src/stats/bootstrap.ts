@@ -87,7 +87,7 @@ interface Lane {
   fields: { column: number; scale: number }[];
 }
 
-function packLanes(columns: readonly Float64Array[], n: number): Lane[] {
+function packLanes(width: number, columnAt: (c: number) => Float64Array, n: number): Lane[] {
   const lanes: Lane[] = [];
   let open: { columns: number[]; shifts: number[]; bits: number } | undefined;
   const flush = (): void => {
@@ -96,13 +96,14 @@ function packLanes(columns: readonly Float64Array[], n: number): Lane[] {
     const { shifts } = open;
     const fields = open.columns.map((column, f) => ({ column, scale: 2 ** shifts[f] }));
     for (const { column, scale } of fields) {
-      const col = columns[column];
+      const col = columnAt(column);
       for (let i = 0; i < n; i++) values[i] += col[i] * scale;
     }
     lanes.push({ values, packed: true, fields: fields.reverse() });
     open = undefined;
   };
-  columns.forEach((col, c) => {
+  for (let c = 0; c < width; c++) {
+    const col = columnAt(c);
     let max = 0;
     let integral = true;
     for (let i = 0; i < n && integral; i++) {
@@ -116,14 +117,14 @@ function packLanes(columns: readonly Float64Array[], n: number): Lane[] {
     if (!integral || bits > 26) {
       flush();
       lanes.push({ values: col, packed: false, fields: [{ column: c, scale: 1 }] });
-      return;
+      continue;
     }
     if (open !== undefined && open.bits + bits > 53) flush();
     open ??= { columns: [], shifts: [], bits: 0 };
     open.columns.push(c);
     open.shifts.push(open.bits);
     open.bits += bits;
-  });
+  }
   flush();
   return lanes;
 }
@@ -176,14 +177,16 @@ export function resampleScores(
   const { n, k } = matrices[0];
   const width = count * k;
   // Column c = s * k + j holds statistic j of matrix s.
-  const columns = Array.from({ length: width }, (_, c) => {
+  // Column c = s * k + j holds statistic j of matrix s. Columns are extracted one at a time
+  // (packed lanes keep only their sums), so a million-segment matrix is not copied whole.
+  const columnAt = (c: number): Float64Array => {
     const src = matrices[Math.floor(c / k)].data;
     const j = c % k;
     const col = new Float64Array(n);
     for (let i = 0; i < n; i++) col[i] = src[i * k + j];
     return col;
-  });
-  const lanes = packLanes(columns, n);
+  };
+  const lanes = packLanes(width, columnAt, n);
   const acc = new Float64Array(width);
   const views = matrices.map((_, s) => acc.subarray(s * k, (s + 1) * k));
   const scores = matrices.map(() => new Float64Array(resamples));
