@@ -187,7 +187,7 @@ export function registerAgreement(program: Command, io: CliIO): void {
     .option('--weights <weights>', `cohen weights: ${KAPPA_WEIGHTS.join(' | ')} (default unweighted)`)
     .option('--bootstrap <n>', 'bootstrap resamples of items for the CI (0 = none)', '1000')
     .option('--seed <s>', 'seed of the bootstrap', String(DEFAULT_SEED))
-    .option('--format <format>', 'text | json', 'text')
+    .option('-f, --format <format>', 'text | json', 'text')
     .action(async (flags: AgreementFlags) => {
       const metric = pick<AgreementMetric>('agreement metric', flags.metric, AGREEMENT_METRICS);
       const level = flags.level === undefined ? undefined : pick<AlphaLevel>('level', flags.level, ALPHA_LEVELS);

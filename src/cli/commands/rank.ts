@@ -80,7 +80,7 @@ export function registerRank(program: Command, io: CliIO): void {
     .option('--bootstrap <n>', 'bootstrap resamples of battles for the CIs (0 = none)', '1000')
     .option('--seed <s>', 'seed of the bootstrap', String(DEFAULT_SEED))
     .option('--anchor <model>', 'bt: the model fixed at 1000 (default the first model in the file)')
-    .option('--format <format>', 'text | json', 'text')
+    .option('-f, --format <format>', 'text | json', 'text')
     .action(async (flags: RankFlags) => {
       if (!(RANK_METHODS as readonly string[]).includes(flags.method)) throw new UsageError(unknownNameMessage('rating method', flags.method, RANK_METHODS));
       if (flags.format !== 'text' && flags.format !== 'json') throw new UsageError(unknownNameMessage('format', flags.format, ['text', 'json']));
