@@ -202,4 +202,14 @@ describe('assay score: the example in the README', () => {
     expect(json.ref_len).toBe(229);
     expect(json.n).toBe(20);
   });
+
+  it('prints exactly what the README shows for the quick-start command', async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const command = /npx assay (score [^\n]+)/.exec(readme)?.[1].split(' ') ?? [];
+    expect(command.slice(0, 3)).toEqual(['score', '-m', 'bleu']);
+    const r = await run(command.map((a) => (a.startsWith('examples/') ? join(REPO_ROOT, a) : a)));
+    expect(r.code).toBe(0);
+    const shown = /```\n(BLEU\|[^`]+)```/.exec(readme)?.[1];
+    expect(r.out).toBe(shown);
+  });
 });
