@@ -1,5 +1,6 @@
 // assay's public library surface. Callers import from here only.
 export * from './core/index.js';
+export * from './data/index.js';
 export * from './metrics/types.js';
 export * from './metrics/index.js';
 export * from './providers/index.js';

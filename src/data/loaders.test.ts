@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, sharedPath } from '../../test/support/shared.js';
 import { mapFields } from './fields.js';
-import { contentHash, formatFromPath, loadDataset, readJsonlObjects } from './loaders.js';
+import { fileContentHash, formatFromPath, loadDataset, readJsonlObjects } from './loaders.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-data-'));
 function tmp(name: string, text: string): string {
@@ -53,6 +53,12 @@ describe('loadDataset', () => {
     const splits = tmp('s.json', JSON.stringify({ train: records.slice(0, 1), test: records.slice(1), version: 2 }));
     expect((await loadDataset(splits, { split: 'test' })).records).toEqual([{ q: 'y', a: 2 }]);
     await expect(loadDataset(splits)).rejects.toThrow(`${splits}: no key "data" in the JSON object; keys holding arrays: train, test (pass split to pick one)`);
+    const lines = tmp('l.json', '{"q": "x", "a": 1}\n{"q": "y", "a": 2}\n');
+    expect((await loadDataset(lines)).records).toEqual(records);
+    const pretty = tmp('p.json', JSON.stringify({ data: records }, null, 2));
+    expect((await loadDataset(pretty)).records).toEqual(records);
+    const badLines = tmp('bl.json', '{"q": "x"}\n{"q": \n');
+    await expect(loadDataset(badLines)).rejects.toThrow(`${badLines}:2: not valid JSON`);
     const nested = tmp('n.json', '[{"a": 1}, 3]');
     await expect(loadDataset(nested)).rejects.toThrow(`${nested}: item 1 is a number; expected a JSON object`);
   });
@@ -105,7 +111,7 @@ describe('loadDataset', () => {
     expect(formatFromPath('y.ndjson')).toBe('jsonl');
     expect(() => formatFromPath('z.txt')).toThrow('z.txt: cannot tell the data format from the extension');
     await expect(loadDataset(join(dir, 'missing.json'))).rejects.toThrow('cannot read file');
-    expect(await contentHash(tmp('e.txt', ''))).toBe('e3b0c44298fc');
+    expect(await fileContentHash(tmp('e.txt', ''))).toBe('e3b0c44298fc');
   });
 });
 

@@ -47,7 +47,7 @@ export function formatFromPath(file: string): DataFormat {
 }
 
 /** sha256 of the file's bytes, first 12 hex digits; streamed. */
-export async function contentHash(file: string): Promise<string> {
+export async function fileContentHash(file: string): Promise<string> {
   const hash = createHash('sha256');
   try {
     for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
@@ -68,9 +68,12 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
       loaded = { records };
       break;
     }
-    case 'json':
-      loaded = { records: parseJsonRecords(await readText(file), file, options.split) };
+    case 'json': {
+      const text = await readText(file);
+      // Like Hugging Face's `json` builder, a .json file that holds JSON Lines is read as such.
+      loaded = { records: options.split === undefined && looksLikeJsonLines(text) ? parseJsonLines(text, file) : parseJsonRecords(text, file, options.split) };
       break;
+    }
     case 'csv':
       loaded = csvRecords(await readText(file), file, options);
       break;
@@ -78,7 +81,7 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
       loaded = await readParquet(file);
       break;
   }
-  const hash = await contentHash(file);
+  const hash = await fileContentHash(file);
   const columns = loaded.columns ?? Object.keys(loaded.records[0] ?? {});
   return { file, format, hash, columns, records: loaded.records };
 }
@@ -100,6 +103,33 @@ export async function* readJsonlObjects(file: string): AsyncGenerator<{ line: nu
     if (!isRecord(value)) throw new InputError(`expected a JSON object, got ${describe(value)}`, { file, line });
     yield { line, value };
   }
+}
+
+function looksLikeJsonLines(text: string): boolean {
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  if (lines.length < 2 || !lines[0]!.trimStart().startsWith('{')) return false;
+  try {
+    JSON.parse(lines[0]!);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseJsonLines(text: string, file: string): DataRecord[] {
+  const records: DataRecord[] = [];
+  text.split('\n').forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch (error) {
+      throw new InputError(`not valid JSON (${(error as Error).message}); the file reads as JSON Lines, one object per line`, { file, line: i + 1 }, error);
+    }
+    if (!isRecord(value)) throw new InputError(`expected a JSON object, got ${describe(value)}`, { file, line: i + 1 });
+    records.push(value);
+  });
+  return records;
 }
 
 /** A JSON array of objects, or an object holding one under `split` (default "data"). */
