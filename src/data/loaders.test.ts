@@ -93,6 +93,11 @@ describe('loadDataset', () => {
     expect(counts).toEqual({ A: 7, B: 8, C: 9, D: 16 });
   });
 
+  it('a UTF-8 byte-order mark is dropped (CSV header, JSONL first line)', async () => {
+    expect((await loadDataset(tmp('bom.csv', '\ufeffq,a\n1,2\n'))).records).toEqual([{ q: '1', a: '2' }]);
+    expect((await loadDataset(tmp('bom.jsonl', '\ufeff{"q": 1}\n'))).records).toEqual([{ q: 1 }]);
+  });
+
   it('CSV: a record with the wrong number of fields names its line', async () => {
     const file = tmp('short.csv', 'q,a\n1,2\n"x\ny"\n');
     await expect(loadDataset(file)).rejects.toThrow(`${file}:3: record has 1 fields, expected 2 (q, a)`);
