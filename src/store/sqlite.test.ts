@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAssayError } from '../core/errors.js';
@@ -190,5 +192,56 @@ describe('SQLiteStore under a held write lock', () => {
     expect((await store.samplePage(id, 'hellaswag', 0, 10)).total).toBe(0);
     expect(await store.appendSamples(id, [sample(0), sample(1)])).toEqual({ inserted: 2, skipped: 0 });
     await store.close();
+  });
+});
+
+// A writer killed with SIGKILL while appending 1000-sample batches: whatever it committed is
+// whole (a multiple of 1000 samples, two scores each), and the file passes integrity_check.
+const CRASH_CHILD = `
+const { SQLiteStore } = await import(process.env.STORE_MODULE);
+const store = SQLiteStore.open(process.env.STORE_PATH);
+for (let b = 0; ; b++) {
+  const batch = [];
+  for (let i = 0; i < 1000; i++) {
+    batch.push({ task: 't', docId: b * 1000 + i, repeat: 0, inputs: { batch: b }, prompt: 'p', rawResponse: 'r', filteredAnswer: 'r',
+      scores: { acc: 1, f1: 0.5 }, status: 'scored', errorReason: null, latencyMs: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, cached: false });
+  }
+  await store.appendSamples(process.env.RUN_ID, batch);
+  if (b === 2) process.stdout.write('ready\\n');
+}
+`;
+
+describe('SQLiteStore after kill -9', () => {
+  it('keeps only whole batches', async () => {
+    const path = tempFile();
+    const store = SQLiteStore.open(path);
+    const id = await store.createRun(provenance('m:x', ['t']));
+    await store.close();
+    const storeModule = join(dirname(fileURLToPath(import.meta.url)), 'sqlite.ts');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CRASH_CHILD], {
+      env: { ...process.env, STORE_MODULE: storeModule, STORE_PATH: path, RUN_ID: id },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('ready')) resolve();
+      });
+      child.on('exit', (code) => reject(new Error(`the writer exited early with ${code}`)));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 15));
+    const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+
+    const reopened = SQLiteStore.open(path);
+    const total = (await reopened.samplePage(id, 't', 0, 0)).total;
+    expect(total % 1000).toBe(0);
+    expect(total).toBeGreaterThanOrEqual(3000);
+    expect((await reopened.finishedKeys(id)).size).toBe(total);
+    await reopened.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.prepare('SELECT count(*) AS n FROM scores').get()).toEqual({ n: 2 * total });
+    expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
+    raw.close();
   });
 });

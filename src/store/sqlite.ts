@@ -147,7 +147,10 @@ export class SQLiteStore implements ResultStore {
       page: db.prepare<[string, string, number, number], SampleRow>(
         `SELECT id, task, doc_id, repeat, inputs, prompt, raw_response, filtered_answer, status, error_reason,
            latency_ms, input_tokens, output_tokens, cost_usd, cached
-         FROM samples WHERE run_id = ? AND task = ? ORDER BY doc_id, repeat LIMIT ? OFFSET ?`,
+         FROM samples
+         -- The OFFSET walks the unique index alone (covering: it holds the rowid), not the table rows.
+         WHERE id IN (SELECT id FROM samples WHERE run_id = ? AND task = ? ORDER BY doc_id, repeat LIMIT ? OFFSET ?)
+         ORDER BY doc_id, repeat`,
       ),
       count: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM samples WHERE run_id = ? AND task = ?'),
       scores: db.prepare<[number], { metric: string; value: number | null }>('SELECT metric, value FROM scores WHERE sample_id = ? ORDER BY metric'),
