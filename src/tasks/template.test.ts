@@ -52,6 +52,9 @@ const JINJA2_CASES: [string, string, Record<string, unknown>, string][] = [
   ["startswith", "{{ s.startswith('ab') }} {{ s.endswith(('x', 'cd')) }} {{ s.find('c') }} {{ s.find('z') }}", {"s": "abcd"}, "True True 2 -1"],
   ["astral", "{{ s[1] }} {{ s|length }} {{ s[::-1] }}", {"s": "a\ud83d\ude00b"}, "\ud83d\ude00 3 b\ud83d\ude00a"],
   ["whitespace control", "A  {{- x -}}  B\n{%- if x %} C {% endif -%}\n D", {"x": "X"}, "AXB C D"],
+  ["python string escapes", "{{ s | regex_replace('\\s+', ' ') }}|{{ s | regex_replace(\"\\[.*?\\]\", '') }}|{{ '\\x41\\u00e9\\101\\n' }}|{{ 'a\\'b' }}", {"s": "a  b\t[x] c"}, "a b [x] c|a  b\t c|A\u00e9A\n|a'b"],
+  ["octal replacement and comments", "{# \\s #}{{ s|regex_replace('(\\w+) (\\w+)', '\\2 \\1') }} \\d {{ '\\\\d' }}", {"s": "ab cd"}, "\u0002 \u0001 \\d \\d"],
+  ["regex_replace group refs", "{{ s|regex_replace('(\\\\w+) (\\\\w+)', '\\\\2 \\\\g<1>') }}|{{ s|regex_replace('(?P<a>b)', '[\\\\g<a>]') }}|{{ s|regex_replace('(?i)AB', 'X') }}", {"s": "ab cd"}, "cd ab|a[b] cd|X cd"],
 ];
 
 describe('compileTemplate renders as jinja2 does', () => {
