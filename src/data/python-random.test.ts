@@ -85,6 +85,23 @@ describe('PythonRandom.sample', () => {
   });
 });
 
+describe('PythonRandom.randrange, randint and uniform', () => {
+  it('match CPython on one stream', () => {
+    const r = new PythonRandom(2024);
+    const got = [r.randrange(10), r.randrange(5, 15), r.randrange(0, 100, 7), r.randrange(20, 0, -3), r.randint(1, 6), r.randint(-5, 5), r.randrange(2 ** 40)];
+    expect(got).toEqual([7, 7, 77, 8, 3, -2, 779529268711]);
+    expect(r.uniform(2.5, 10.0)).toBe(5.619040757082178);
+  });
+
+  it('rejects empty ranges and a zero step', () => {
+    const r = new PythonRandom(1);
+    expect(() => r.randrange(0)).toThrow('empty range for randrange()');
+    expect(() => r.randrange(5, 5)).toThrow('empty range');
+    expect(() => r.randrange(0, 10, 0)).toThrow('zero step');
+    expect(() => r.randrange(0, 10, -1)).toThrow('empty range');
+  });
+});
+
 describe('PythonRandom.shuffle and choice', () => {
   it('match CPython on one stream', () => {
     const r = new PythonRandom(1234);

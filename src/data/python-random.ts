@@ -145,6 +145,37 @@ export class PythonRandom {
     return r;
   }
 
+  /** `randrange(stop)` or `randrange(start, stop, step)` (Lib/random.py 3.11, integer arguments). */
+  randrange(start: number, stop?: number, step = 1): number {
+    for (const [name, v] of [['start', start], ['stop', stop ?? 0], ['step', step]] as const) {
+      if (!Number.isSafeInteger(v)) throw new RangeError(`randrange ${name} must be a safe integer, got ${v}`);
+    }
+    if (stop === undefined) {
+      if (step !== 1) throw new RangeError('Missing a non-None stop argument');
+      if (start > 0) return this.randbelow(start);
+      throw new RangeError('empty range for randrange()');
+    }
+    const width = stop - start;
+    if (step === 1) {
+      if (width > 0) return start + this.randbelow(width);
+      throw new RangeError(`empty range for randrange() (${start}, ${stop}, ${width})`);
+    }
+    if (step === 0) throw new RangeError('zero step for randrange()');
+    const n = step > 0 ? Math.floor((width + step - 1) / step) : Math.floor((width + step + 1) / step);
+    if (n <= 0) throw new RangeError(`empty range for randrange() (${start}, ${stop}, ${step})`);
+    return start + step * this.randbelow(n);
+  }
+
+  /** `randint(a, b)`: `randrange(a, b + 1)`. */
+  randint(a: number, b: number): number {
+    return this.randrange(a, b + 1);
+  }
+
+  /** `uniform(a, b)`: `a + (b - a) * random()`. */
+  uniform(a: number, b: number): number {
+    return a + (b - a) * this.random();
+  }
+
   /** `choice(seq)`. */
   choice<T>(seq: readonly T[]): T {
     if (seq.length === 0) throw new RangeError('Cannot choose from an empty sequence');
