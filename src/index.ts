@@ -5,3 +5,4 @@ export * from './metrics/types.js';
 export * from './metrics/index.js';
 export * from './providers/index.js';
 export * from './stats/index.js';
+export * from './store/index.js';
