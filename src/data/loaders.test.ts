@@ -111,6 +111,11 @@ describe('loadDataset', () => {
     expect(ds.records).toEqual([{ A: 1, B: 'foo' }, { A: 2, B: 'foo' }, { A: 3, B: 'foo' }]);
   });
 
+  it('a file that is not Parquet is an InputError naming it', async () => {
+    const file = tmp('bad.parquet', 'not parquet at all');
+    await expect(loadDataset(file)).rejects.toThrow(`${file}: cannot read Parquet: `);
+  });
+
   it('format from the extension; unknown extensions and missing files are errors', async () => {
     expect(formatFromPath('x/Y.JSONL')).toBe('jsonl');
     expect(formatFromPath('y.ndjson')).toBe('jsonl');

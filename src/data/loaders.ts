@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { asyncBufferFromFile, parquetReadObjects } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { InputError, UsageError } from '../core/errors.js';
 import { LineReader } from '../io/lines.js';
 import { parseCsv } from './csv.js';
@@ -191,9 +191,13 @@ function csvRecords(text: string, file: string, options: LoadOptions): { records
 
 async function readParquet(file: string): Promise<{ records: DataRecord[]; columns: string[] }> {
   let rows: DataRecord[];
+  let columns: string[];
   try {
     const buffer = await asyncBufferFromFile(file);
-    rows = (await parquetReadObjects({ file: buffer })) as DataRecord[];
+    const metadata = await parquetMetadataAsync(buffer);
+    // From the schema, so a file with no rows still names its columns.
+    columns = parquetSchema(metadata).children.map((child) => child.element.name);
+    rows = (await parquetReadObjects({ file: buffer, metadata })) as DataRecord[];
   } catch (error) {
     throw new InputError(`cannot read Parquet: ${(error as Error).message}`, { file }, error);
   }
@@ -203,7 +207,7 @@ async function readParquet(file: string): Promise<{ records: DataRecord[]; colum
     for (const [key, value] of Object.entries(row)) out[key] = safeNumber(value);
     return out;
   });
-  return { records, columns: Object.keys(rows[0] ?? {}) };
+  return { records, columns };
 }
 
 function safeNumber(value: unknown): unknown {
