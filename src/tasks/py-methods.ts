@@ -216,6 +216,24 @@ function formatSpec(v: PyValue, spec: string): string {
   return fill.repeat(pad) + body;
 }
 
+/** Python's `text % args` for `%s`, `%r`, `%d`, `%i`, `%f`/`%.Nf` and `%%`. */
+export function pyPercent(text: string, args: PyValue): string {
+  const items = args instanceof PyTuple ? args.items : [args];
+  let k = 0;
+  const out = text.replace(/%(?:\.(\d+))?([srdif%])/g, (_m, prec: string | undefined, conv: string) => {
+    if (conv === '%') return '%';
+    if (k >= items.length) throw new PyError('TypeError', 'not enough arguments for format string');
+    const v = items[k++];
+    if (conv === 's') return pyStr(v);
+    if (conv === 'r') return pyRepr(v);
+    const n = numberOf(v);
+    if (n === undefined) throw new PyError('TypeError', `%${conv} format: a real number is required, not ${typeName(v)}`);
+    return conv === 'f' ? n.toFixed(prec === undefined ? 6 : Number(prec)) : String(Math.trunc(n));
+  });
+  if (k < items.length) throw new PyError('TypeError', 'not all arguments converted during string formatting');
+  return out;
+}
+
 /** jinja2's built-in filters that harness templates use, plus the harness's `regex_replace`. */
 export function applyFilter(name: string, v: PyValue, args: Args, kwargs: Kwargs): PyValue {
   switch (name) {
@@ -281,6 +299,6 @@ export function applyFilter(name: string, v: PyValue, args: Args, kwargs: Kwargs
     case 'bool':
       return truthy(v);
     default:
-      throw new PyError('TemplateError', `no filter named '${name}'`);
+      throw new PyError('TemplateAssertionError', `no filter named '${name}'`);
   }
 }

@@ -55,6 +55,9 @@ const JINJA2_CASES: [string, string, Record<string, unknown>, string][] = [
   ["python string escapes", "{{ s | regex_replace('\\s+', ' ') }}|{{ s | regex_replace(\"\\[.*?\\]\", '') }}|{{ '\\x41\\u00e9\\101\\n' }}|{{ 'a\\'b' }}", {"s": "a  b\t[x] c"}, "a b [x] c|a  b\t c|A\u00e9A\n|a'b"],
   ["octal replacement and comments", "{# \\s #}{{ s|regex_replace('(\\w+) (\\w+)', '\\2 \\1') }} \\d {{ '\\\\d' }}", {"s": "ab cd"}, "\u0002 \u0001 \\d \\d"],
   ["regex_replace group refs", "{{ s|regex_replace('(\\\\w+) (\\\\w+)', '\\\\2 \\\\g<1>') }}|{{ s|regex_replace('(?P<a>b)', '[\\\\g<a>]') }}|{{ s|regex_replace('(?i)AB', 'X') }}", {"s": "ab cd"}, "cd ab|a[b] cd|X cd"],
+  ["percent formatting", "{{ '%s has %d (%.2f) %r %%' % (a, n, f, a) }} {{ 'x=%s' % a }}", {"a": "it", "n": 3.9, "f": 2.345}, "it has 3 (2.35) 'it' % x=it"],
+  ["loop revindex and else", "{% for x in l %}{{ loop.revindex }}{{ loop.length }}{{ loop.first }}{% else %}empty{% endfor %}|{% for x in e %}x{% else %}empty{% endfor %}", {"l": ["a", "b"], "e": []}, "22True12False|empty"],
+  ["comparisons", "{{ 1 < 2 }} {{ 'a' < 'b' }} {{ 1 == 1.0 }} {{ true == 1 }} {{ 'a' in d }} {{ 'ell' in 'hello' }} {{ not 0 }} {{ [] or 'x' }} {{ 0 and 1 }} {{ -3 // 2 }} {{ 2 ** -1 }}", {"d": {"a": 1}}, "True True True True True True True x 0 -2 0.5"],
 ];
 
 describe('compileTemplate renders as jinja2 does', () => {
@@ -111,6 +114,19 @@ describe('strict undefined', () => {
       `template "mmlu_anatomy.doc_to_text": TypeError: unsupported operand type(s) for +: 'int' and 'str'`,
     );
     expect(() => compileTemplate('{{ a ', { name: 'bad.yaml doc_to_text' })).toThrow(/^template "bad.yaml doc_to_text": syntax error: /);
+  });
+});
+
+describe('constructs outside the supported subset fail with the template name', () => {
+  it.each([
+    ['{{ 1e20 }}', /^template "t": syntax error: /],
+    ['{{ (a,) }}', /^template "t": syntax error: /],
+    ['{% raw %}{{ a }}{% endraw %}', /^template "t": syntax error: /],
+    ['{% macro m() %}x{% endmacro %}', /^template "t": \{% Macro %\} is not supported in task templates$/],
+    ['{% for x in l %}{% break %}{% endfor %}', /^template "t": \{% Break %\} is not supported in task templates$/],
+    ['{{ l|sort }}', /^template "t": TemplateAssertionError: no filter named 'sort'$/],
+  ])('%s', (source, message) => {
+    expect(() => compileTemplate(source, { name: 't' }).render({ a: 1, l: [1] })).toThrow(message);
   });
 });
 
