@@ -195,8 +195,9 @@ describe('SQLiteStore under a held write lock', () => {
   });
 });
 
-// A writer killed with SIGKILL while appending 1000-sample batches: whatever it committed is
-// whole (a multiple of 1000 samples, two scores each), and the file passes integrity_check.
+// A writer killed with SIGKILL while appending 1000-sample batches (with a second process writing
+// beside it): whatever it committed is whole (a multiple of 1000 samples, two scores each), and the
+// file passes integrity_check.
 const CRASH_CHILD = `
 const { SQLiteStore } = await import(process.env.STORE_MODULE);
 const store = SQLiteStore.open(process.env.STORE_PATH);
@@ -207,12 +208,14 @@ for (let b = 0; ; b++) {
       scores: { acc: 1, f1: 0.5 }, status: 'scored', errorReason: null, latencyMs: 1, inputTokens: 1, outputTokens: 1, costUsd: 0, cached: false });
   }
   await store.appendSamples(process.env.RUN_ID, batch);
+  // Like an engine awaiting responses: the lock is free between batches.
+  await new Promise((resolve) => setTimeout(resolve, 10));
   if (b === 2) process.stdout.write('ready\\n');
 }
 `;
 
 describe('SQLiteStore after kill -9', () => {
-  it('keeps only whole batches', async () => {
+  it('keeps only whole batches, beside a second writing process', async () => {
     const path = tempFile();
     const store = SQLiteStore.open(path);
     const id = await store.createRun(provenance('m:x', ['t']));
@@ -228,7 +231,13 @@ describe('SQLiteStore after kill -9', () => {
       });
       child.on('exit', (code) => reject(new Error(`the writer exited early with ${code}`)));
     });
-    await new Promise((resolve) => setTimeout(resolve, 15));
+    // Meanwhile this process writes to the same run: the busy timeout serializes the two writers.
+    const parent = SQLiteStore.open(path);
+    for (let b = 0; b < 5; b++) {
+      const batch = Array.from({ length: 100 }, (_, i) => sample(b * 100 + i, { task: 'u' }));
+      expect(await parent.appendSamples(id, batch)).toEqual({ inserted: 100, skipped: 0 });
+    }
+    await parent.close();
     const exited = new Promise((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
@@ -237,10 +246,11 @@ describe('SQLiteStore after kill -9', () => {
     const total = (await reopened.samplePage(id, 't', 0, 0)).total;
     expect(total % 1000).toBe(0);
     expect(total).toBeGreaterThanOrEqual(3000);
-    expect((await reopened.finishedKeys(id)).size).toBe(total);
+    expect((await reopened.finishedKeys(id)).size).toBe(total + 500);
     await reopened.close();
     const raw = new Database(path, { readonly: true });
-    expect(raw.prepare('SELECT count(*) AS n FROM scores').get()).toEqual({ n: 2 * total });
+    expect(raw.prepare("SELECT count(*) AS n FROM samples WHERE task = 'u'").get()).toEqual({ n: 500 });
+    expect(raw.prepare('SELECT count(*) AS n FROM scores').get()).toEqual({ n: 2 * total + 2 * 500 });
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');
     raw.close();
   });
