@@ -190,12 +190,14 @@ export class SQLiteStore implements ResultStore {
   }
 
   async createRun(provenance: RunProvenance): Promise<string> {
-    const checked = provenanceSchema.safeParse(provenance);
+    // Checked as it will be stored (undefined members dropped), so every stored run reads back.
+    const text = JSON.stringify(provenance);
+    const checked = provenanceSchema.safeParse(JSON.parse(text));
     if (!checked.success) throw new InputError(`invalid run provenance: ${describeIssue(checked.error)}`, { field: 'provenance' });
     const now = this.now();
     const id = this.nextId(now.getTime());
     this.write(() => {
-      this.stmt.insertRun.run(id, now.toISOString(), 'running', provenance.model, JSON.stringify(provenance));
+      this.stmt.insertRun.run(id, now.toISOString(), 'running', provenance.model, text);
       for (const task of provenance.tasks) this.stmt.insertRunTask.run(id, task.task);
     });
     return id;

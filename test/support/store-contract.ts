@@ -83,6 +83,12 @@ export function runStoreContract(name: string, open: OpenStore): void {
       expect(await store.getRun('01ARZ3NDEKTSV4RRFFQ69G5FAV')).toBeUndefined();
     });
 
+    it('refuses provenance that would not read back', async () => {
+      const bad = { ...provenance(), seed: 1.5 };
+      await expect(store.createRun(bad)).rejects.toThrow('field "provenance": invalid run provenance: seed: Invalid input: expected int, received number');
+      expect(await store.listRuns()).toEqual([]);
+    });
+
     it('gives unique ids that sort by creation, even within one millisecond', async () => {
       const ids = [];
       for (let i = 0; i < 5; i++) ids.push(await store.createRun(provenance()));
