@@ -10,104 +10,89 @@ export interface CsvRow {
   fields: string[];
 }
 
-const enum State {
-  StartRecord,
-  StartField,
-  InField,
-  InQuoted,
-  QuoteInQuoted,
-}
+const QUOTE = 0x22;
+const LF = 0x0a;
+const CR = 0x0d;
 
 /** Every record of `text`; blank lines (Python yields `[]` for them) are skipped. */
 export function parseCsv(text: string, file: string, delimiter = ','): CsvRow[] {
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     throw new InputError(`CSV delimiter must be one character other than '"', \\r and \\n, got ${JSON.stringify(delimiter)}`, { file });
   }
+  const delim = delimiter.charCodeAt(0);
+  const n = text.length;
   const rows: CsvRow[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let state = State.StartRecord;
+  let i = 0;
   let line = 1;
-  let recordLine = 1;
-  let quoteLine = 1;
-  const endRecord = (): void => {
-    fields.push(field);
-    rows.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-    state = State.StartRecord;
+  // Index of the next delimiter or line end at or after `from` (the end of an unquoted run).
+  const unquotedEnd = (from: number): number => {
+    let j = from;
+    while (j < n) {
+      const c = text.charCodeAt(j);
+      if (c === delim || c === LF || c === CR) break;
+      j++;
+    }
+    return j;
   };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    const newline = c === '\n' || c === '\r';
-    // \r\n is one line end; a lone \r or \n is one too.
-    const countLine = (): void => {
-      if (c === '\n' || text[i + 1] !== '\n') line++;
-    };
-    if (state === State.StartRecord) {
-      if (newline) {
-        countLine();
+  // Line ends in text[from, to): \r\n, a lone \r or a lone \n each count once.
+  const countLines = (from: number, to: number): void => {
+    for (let j = from; j < to; j++) {
+      const c = text.charCodeAt(j);
+      if (c === LF || (c === CR && text.charCodeAt(j + 1) !== LF)) line++;
+    }
+  };
+  while (i < n) {
+    const first = text.charCodeAt(i);
+    if (first === LF || first === CR) {
+      countLines(i, i + 1);
+      i++;
+      continue;
+    }
+    const recordLine = line;
+    const fields: string[] = [];
+    for (;;) {
+      let value: string;
+      if (i < n && text.charCodeAt(i) === QUOTE) {
+        const quoteLine = line;
+        value = '';
+        let from = i + 1;
+        for (;;) {
+          const q = text.indexOf('"', from);
+          if (q < 0) throw new InputError('quoted field is not closed before the end of the file (a stray \'"\'?)', { file, line: quoteLine });
+          countLines(from, q);
+          if (text.charCodeAt(q + 1) === QUOTE) {
+            value += text.slice(from, q + 1); // "" is one quote
+            from = q + 2;
+          } else {
+            value += text.slice(from, q);
+            i = q + 1;
+            break;
+          }
+        }
+        // Python (non-strict) keeps what follows a closing quote: "ab"c reads as abc.
+        const end = unquotedEnd(i);
+        value += text.slice(i, end);
+        i = end;
+      } else {
+        // A quote inside an unquoted field is literal, as in csv.reader.
+        const end = unquotedEnd(i);
+        value = text.slice(i, end);
+        i = end;
+      }
+      fields.push(value);
+      if (i < n && text.charCodeAt(i) === delim) {
+        i++;
         continue;
       }
-      recordLine = line;
-      state = State.StartField;
+      break;
     }
-    switch (state) {
-      case State.StartField:
-        if (newline) {
-          endRecord();
-          countLine();
-        } else if (c === '"') {
-          quoteLine = line;
-          state = State.InQuoted;
-        } else if (c === delimiter) {
-          fields.push('');
-        } else {
-          field += c;
-          state = State.InField;
-        }
-        break;
-      case State.InField:
-        if (newline) {
-          endRecord();
-          countLine();
-        } else if (c === delimiter) {
-          fields.push(field);
-          field = '';
-          state = State.StartField;
-        } else {
-          field += c;
-        }
-        break;
-      case State.InQuoted:
-        if (c === '"') state = State.QuoteInQuoted;
-        else {
-          if (newline) countLine();
-          field += c;
-        }
-        break;
-      case State.QuoteInQuoted:
-        if (c === '"') {
-          field += c;
-          state = State.InQuoted;
-        } else if (c === delimiter) {
-          fields.push(field);
-          field = '';
-          state = State.StartField;
-        } else if (newline) {
-          endRecord();
-          countLine();
-        } else {
-          // Python (non-strict) keeps a character after a closing quote: "ab"c reads as abc.
-          field += c;
-          state = State.InField;
-        }
-        break;
+    if (i < n) {
+      // A line end closes the record: \r\n, \r or \n.
+      const c = text.charCodeAt(i);
+      i += c === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      line++;
     }
+    rows.push({ line: recordLine, fields });
   }
-  if (state === State.InQuoted) {
-    throw new InputError('quoted field is not closed before the end of the file (a stray \'"\'?)', { file, line: quoteLine });
-  }
-  if (state !== State.StartRecord) endRecord();
   return rows;
 }
