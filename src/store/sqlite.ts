@@ -8,10 +8,21 @@ import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AssayError, InputError, UsageError } from '../core/errors.js';
 import { createRunIdGenerator, type RunIdGenerator } from './run-id.js';
+import {
+  checkSample,
+  describeIssue,
+  jsonSchema,
+  orNaN,
+  provenanceSchema,
+  RUN_COLUMNS,
+  totalsSchema,
+  type AggregateRow,
+  type RunRow,
+  type SampleRow,
+} from './rows.js';
 import { migrate } from './schema.js';
 import {
   RUN_STATUSES,
-  SAMPLE_STATUSES,
   sampleKey,
   type Aggregate,
   type AppendResult,
@@ -37,78 +48,6 @@ export interface SQLiteStoreOptions {
   /** How long a writer waits for another connection's lock, in ms (default 10 000). */
   busyTimeoutMs?: number;
 }
-
-const jsonSchema = z.json();
-const provenanceSchema = z.object({
-  model: z.string(),
-  modelParams: z.record(z.string(), jsonSchema),
-  tasks: z.array(
-    z.object({
-      task: z.string(),
-      taskFileHash: z.string(),
-      dataHash: z.string(),
-      templateHash: z.string(),
-      fewshotSeed: z.number().int().nullable(),
-    }),
-  ),
-  seed: z.number().int().nullable(),
-  toolVersion: z.string(),
-  gitCommit: z.string().nullable(),
-});
-const totalsSchema = z.object({
-  samples: z.number().int().nonnegative(),
-  errors: z.number().int().nonnegative(),
-  cached: z.number().int().nonnegative(),
-  inputTokens: z.number().nonnegative(),
-  outputTokens: z.number().nonnegative(),
-  costUsd: z.number().nonnegative(),
-});
-
-interface RunRow {
-  id: string;
-  created_at: string;
-  finished_at: string | null;
-  status: RunStatus;
-  model: string;
-  provenance: string;
-  totals: string | null;
-}
-
-interface SampleRow {
-  id: number;
-  task: string;
-  doc_id: number;
-  repeat: number;
-  inputs: string;
-  prompt: string;
-  raw_response: string | null;
-  filtered_answer: string | null;
-  status: Sample['status'];
-  error_reason: string | null;
-  latency_ms: number | null;
-  input_tokens: number | null;
-  output_tokens: number | null;
-  cost_usd: number | null;
-  cached: number;
-}
-
-interface AggregateRow {
-  task: string;
-  metric: string;
-  filter: string;
-  value: number | null;
-  n: number;
-  stderr: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  method: string | null;
-  seed: number | null;
-}
-
-const RUN_COLUMNS = 'r.id, r.created_at, r.finished_at, r.status, r.model, r.provenance, r.totals';
-
-/** SQLite stores NaN as NULL; a metric value or aggregate that was NaN reads back as NaN. */
-const orNaN = (value: number | null): number => (value === null ? Number.NaN : value);
 
 export class SQLiteStore implements ResultStore {
   readonly path: string;
@@ -425,22 +364,4 @@ export class SQLiteStore implements ResultStore {
 
 function busyTimeout(options: SQLiteStoreOptions): number {
   return Math.max(0, Math.floor(options.busyTimeoutMs ?? 10_000));
-}
-
-function describeIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
-}
-
-function checkSample(sample: Sample, index: number): void {
-  const field = (name: string) => ({ field: `samples[${index}].${name}` });
-  if (typeof sample.task !== 'string' || sample.task === '') throw new InputError('task must be a non-empty string', field('task'));
-  if (!Number.isSafeInteger(sample.docId) || sample.docId < 0) throw new InputError(`docId must be an integer >= 0, not ${sample.docId}`, field('docId'));
-  if (!Number.isSafeInteger(sample.repeat) || sample.repeat < 0) throw new InputError(`repeat must be an integer >= 0, not ${sample.repeat}`, field('repeat'));
-  if (!SAMPLE_STATUSES.includes(sample.status)) throw new InputError(`status must be "scored" or "error", not "${String(sample.status)}"`, field('status'));
-  if (sample.status === 'error' && !sample.errorReason) throw new InputError('an errored sample needs an errorReason', field('errorReason'));
-  for (const [metric, value] of Object.entries(sample.scores)) {
-    if (typeof value !== 'number') throw new InputError(`score "${metric}" must be a number, not ${typeof value}`, field(`scores.${metric}`));
-  }
-  if (sample.inputs === undefined) throw new InputError('inputs must be JSON (null for none)', field('inputs'));
 }
