@@ -12,6 +12,7 @@ import {
   isInt,
   iterate,
   numberOf,
+  PY_SPACE_CLASS,
   pyCapitalize,
   pyEquals,
   pyIsDigit,
@@ -234,6 +235,15 @@ export function pyPercent(text: string, args: PyValue): string {
   return out;
 }
 
+// jinja2's _word_beginning_split_re, r"([-\s({\[<]+)", with Python's \s.
+const TITLE_SPLIT = new RegExp(`([-${PY_SPACE_CLASS}({[<]+)`, 'u');
+const TITLE_SPLIT_ALL = new RegExp(`^[-${PY_SPACE_CLASS}({[<]+$`, 'u');
+/** jinja2's do_title upper-cases (not title-cases) each word's first character. */
+const jinjaCapitalize = (w: string): string => {
+  const cps = codePoints(w);
+  return cps[0].toUpperCase() + cps.slice(1).join('').toLowerCase();
+};
+
 /** jinja2's built-in filters that harness templates use, plus the harness's `regex_replace`. */
 export function applyFilter(name: string, v: PyValue, args: Args, kwargs: Kwargs): PyValue {
   switch (name) {
@@ -255,9 +265,8 @@ export function applyFilter(name: string, v: PyValue, args: Args, kwargs: Kwargs
     case 'title':
       // jinja2's do_title: words start after spaces, dashes and opening brackets.
       return pyStr(v)
-        .split(/([-\s({[<]+)/u)
-        .filter((x) => x !== '')
-        .map((w) => (/^[-\s({[<]+$/u.test(w) ? w : pyCapitalize(w)))
+        .split(TITLE_SPLIT)
+        .map((w) => (w === '' || TITLE_SPLIT_ALL.test(w) ? w : jinjaCapitalize(w)))
         .join('');
     case 'replace': {
       const count = arg(args, kwargs, 2, 'count', null);

@@ -210,6 +210,8 @@ export function pySlice<T>(items: T[], start: number | null, stop: number | null
 
 /** Python's str.isspace() characters (no U+FEFF, unlike JS trim). */
 const PY_SPACE = ' \t\n\r\v\f\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+/** The same characters as a RegExp class body (Python's `\\s` for str patterns). */
+export const PY_SPACE_CLASS = ' \\t\\n\\r\\v\\f\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
 export const isPySpace = (ch: string): boolean => PY_SPACE.includes(ch);
 
 export function pyStrip(s: string, chars: string | null, left: boolean, right: boolean): string {
@@ -261,11 +263,21 @@ export function pyIsDigit(s: string): boolean {
 
 const CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
 
-/** Python's str.capitalize(): first character upper-cased, the rest lower-cased. */
+// Characters whose title case differs from their upper case (CPython 3.11 str.title()).
+const TITLE_KEYS = '\u00df\u01c4\u01c5\u01c6\u01c7\u01c8\u01c9\u01ca\u01cb\u01cc\u01f1\u01f2\u01f3\u0587\u10d0\u10d1\u10d2\u10d3\u10d4\u10d5\u10d6\u10d7\u10d8\u10d9\u10da\u10db\u10dc\u10dd\u10de\u10df\u10e0\u10e1\u10e2\u10e3\u10e4\u10e5\u10e6\u10e7\u10e8\u10e9\u10ea\u10eb\u10ec\u10ed\u10ee\u10ef\u10f0\u10f1\u10f2\u10f3\u10f4\u10f5\u10f6\u10f7\u10f8\u10f9\u10fa\u10fd\u10fe\u10ff\u1f80\u1f81\u1f82\u1f83\u1f84\u1f85\u1f86\u1f87\u1f88\u1f89\u1f8a\u1f8b\u1f8c\u1f8d\u1f8e\u1f8f\u1f90\u1f91\u1f92\u1f93\u1f94\u1f95\u1f96\u1f97\u1f98\u1f99\u1f9a\u1f9b\u1f9c\u1f9d\u1f9e\u1f9f\u1fa0\u1fa1\u1fa2\u1fa3\u1fa4\u1fa5\u1fa6\u1fa7\u1fa8\u1fa9\u1faa\u1fab\u1fac\u1fad\u1fae\u1faf\u1fb2\u1fb3\u1fb4\u1fb7\u1fbc\u1fc2\u1fc3\u1fc4\u1fc7\u1fcc\u1ff2\u1ff3\u1ff4\u1ff7\u1ffc\ufb00\ufb01\ufb02\ufb03\ufb04\ufb05\ufb06\ufb13\ufb14\ufb15\ufb16\ufb17';
+const TITLE_VALUES = "Ss|ǅ|ǅ|ǅ|ǈ|ǈ|ǈ|ǋ|ǋ|ǋ|ǲ|ǲ|ǲ|Եւ|ა|ბ|გ|დ|ე|ვ|ზ|თ|ი|კ|ლ|მ|ნ|ო|პ|ჟ|რ|ს|ტ|უ|ფ|ქ|ღ|ყ|შ|ჩ|ც|ძ|წ|ჭ|ხ|ჯ|ჰ|ჱ|ჲ|ჳ|ჴ|ჵ|ჶ|ჷ|ჸ|ჹ|ჺ|ჽ|ჾ|ჿ|ᾈ|ᾉ|ᾊ|ᾋ|ᾌ|ᾍ|ᾎ|ᾏ|ᾈ|ᾉ|ᾊ|ᾋ|ᾌ|ᾍ|ᾎ|ᾏ|ᾘ|ᾙ|ᾚ|ᾛ|ᾜ|ᾝ|ᾞ|ᾟ|ᾘ|ᾙ|ᾚ|ᾛ|ᾜ|ᾝ|ᾞ|ᾟ|ᾨ|ᾩ|ᾪ|ᾫ|ᾬ|ᾭ|ᾮ|ᾯ|ᾨ|ᾩ|ᾪ|ᾫ|ᾬ|ᾭ|ᾮ|ᾯ|Ὰͅ|ᾼ|Άͅ|ᾼ͂|ᾼ|Ὴͅ|ῌ|Ήͅ|ῌ͂|ῌ|Ὼͅ|ῼ|Ώͅ|ῼ͂|ῼ|Ff|Fi|Fl|Ffi|Ffl|St|St|Մն|Մե|Մի|Վն|Մխ".split('|');
+const TITLE_CASE = new Map(Array.from(TITLE_KEYS, (ch, i) => [ch, TITLE_VALUES[i]]));
+
+/** The title-case mapping Python's capitalize() and title() apply to a word's first character. */
+export function toTitleCase(ch: string): string {
+  return TITLE_CASE.get(ch) ?? ch.toUpperCase();
+}
+
+/** Python's str.capitalize(): first character title-cased, the rest lower-cased. */
 export function pyCapitalize(s: string): string {
   const cps = codePoints(s);
   if (cps.length === 0) return s;
-  return cps[0].toUpperCase() + cps.slice(1).join('').toLowerCase();
+  return toTitleCase(cps[0]) + cps.slice(1).join('').toLowerCase();
 }
 
 /** Python's str.title(): a cased character after an uncased one starts a word. */
@@ -273,7 +285,7 @@ export function pyTitle(s: string): string {
   let out = '';
   let prevCased = false;
   for (const ch of s) {
-    out += prevCased ? ch.toLowerCase() : ch.toUpperCase();
+    out += prevCased ? ch.toLowerCase() : toTitleCase(ch);
     prevCased = CASED.test(ch);
   }
   return out;
