@@ -40,7 +40,8 @@ export function pyRegExp(pattern: string): RegExp {
       else if (next === 'b' && !inClass) out += `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`;
       else if (next === 'B' && !inClass) out += `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`;
       else if (next === 'A' && !inClass) out += '(?<![\\s\\S])';
-      else if (next === 'Z' && !inClass) out += '(?![\\s\\S])';
+      // Not a bare (?![\s\S]): V8 lets that match between the halves of a surrogate pair.
+      else if (next === 'Z' && !inClass) out += '(?<=[\\s\\S]|^)(?![\\s\\S])';
       else if (/[0-9nrtfvx]/.test(next) || next === 'u' || next === 'U') {
         if (next === 'U') {
           out += `\\u{${src.slice(i + 1, i + 9)}}`;
@@ -75,7 +76,7 @@ export function pyRegExp(pattern: string): RegExp {
     }
     // Python's `$` (without MULTILINE) also matches before a final newline.
     if (ch === '$' && !multiline) {
-      out += '(?=\\n?(?![\\s\\S]))';
+      out += '(?=\\n?$)';
       continue;
     }
     out += ch;

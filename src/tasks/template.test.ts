@@ -59,6 +59,7 @@ const JINJA2_CASES: [string, string, Record<string, unknown>, string][] = [
   ["loop revindex and else", "{% for x in l %}{{ loop.revindex }}{{ loop.length }}{{ loop.first }}{% else %}empty{% endfor %}|{% for x in e %}x{% else %}empty{% endfor %}", {"l": ["a", "b"], "e": []}, "22True12False|empty"],
   ["comparisons", "{{ 1 < 2 }} {{ 'a' < 'b' }} {{ 1 == 1.0 }} {{ true == 1 }} {{ 'a' in d }} {{ 'ell' in 'hello' }} {{ not 0 }} {{ [] or 'x' }} {{ 0 and 1 }} {{ -3 // 2 }} {{ 2 ** -1 }}", {"d": {"a": 1}}, "True True True True True True True x 0 -2 0.5"],
   ["unicode title case", "{{ s.capitalize() }}|{{ s.title() }}|{{ s|title }}|{{ s|capitalize }}|{{ [s] }}", {"s": "\u00dftra\u00dfe \ufb01sh \u01c6ungla\u001cword (x \u10d0\u10d1"}, "Sstra\u00dfe \ufb01sh \u01c6ungla\u001cword (x \u10d0\u10d1|Sstra\u00dfe Fish \u01c5ungla\u001cWord (X \u10d0\u10d1|SStra\u00dfe FIsh \u01c4ungla\u001cWord (X \u1c90\u10d1|Sstra\u00dfe \ufb01sh \u01c6ungla\u001cword (x \u10d0\u10d1|['\u00dftra\u00dfe \ufb01sh \u01c6ungla\\x1cword (x \u10d0\u10d1']"],
+  ["regex_replace anchors with astral characters", "{{ s|regex_replace('$', '!') }}|{{ s|regex_replace('\\\\Z', '!') }}|{{ s|regex_replace('\\\\A', '!') }}|{{ s|regex_replace('x*', '-') }}|{{ s|regex_replace('(?m)^', '> ') }}", {"s": "a\ud83d\ude00\nb\ud83d\ude00"}, "a\ud83d\ude00\nb\ud83d\ude00!|a\ud83d\ude00\nb\ud83d\ude00!|!a\ud83d\ude00\nb\ud83d\ude00|-a-\ud83d\ude00-\n-b-\ud83d\ude00-|> a\ud83d\ude00\n> b\ud83d\ude00"],
 ];
 
 describe('compileTemplate renders as jinja2 does', () => {
