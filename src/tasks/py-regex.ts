@@ -39,8 +39,8 @@ export function pyRegExp(pattern: string): RegExp {
       else if (next === 'S' && !inClass) out += `[^${SPACE}]`;
       else if (next === 'b' && !inClass) out += `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`;
       else if (next === 'B' && !inClass) out += `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`;
-      else if (next === 'A' && !inClass) out += '(?<![\\s\\S])';
-      // Not a bare (?![\s\S]): V8 lets that match between the halves of a surrogate pair.
+      // Anchored by ^ / a lookbehind, not a bare lookaround: V8 lets that match between the halves of a surrogate pair.
+      else if (next === 'A' && !inClass) out += '^(?<![\\s\\S])';
       else if (next === 'Z' && !inClass) out += '(?<=[\\s\\S]|^)(?![\\s\\S])';
       else if (/[0-9nrtfvx]/.test(next) || next === 'u' || next === 'U') {
         if (next === 'U') {
