@@ -38,7 +38,7 @@ export function pyRegExp(pattern: string): RegExp {
       else if (next === 's') out += inClass ? SPACE : `[${SPACE}]`;
       else if (next === 'S' && !inClass) out += `[^${SPACE}]`;
       else if (next === 'b' && !inClass) out += `(?:(?<=[${WORD}])(?![${WORD}])|(?<![${WORD}])(?=[${WORD}]))`;
-      else if (next === 'B' && !inClass) out += `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}]))`;
+      else if (next === 'B' && !inClass) out += `(?:(?<=[${WORD}])(?=[${WORD}])|(?<![${WORD}])(?![${WORD}])(?<=[\\s\\S]|^))`;
       // Anchored by ^ / a lookbehind, not a bare lookaround: V8 lets that match between the halves of a surrogate pair.
       else if (next === 'A' && !inClass) out += '^(?<![\\s\\S])';
       else if (next === 'Z' && !inClass) out += '(?<=[\\s\\S]|^)(?![\\s\\S])';
