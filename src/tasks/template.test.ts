@@ -191,6 +191,50 @@ describe('lm-evaluation-harness templates over the shared slices', () => {
     expect(got).toEqual(ref.map(({ context, continuations, gold: g }) => ({ context, continuations, gold: g })));
   });
 
+  // Python csv.reader over the MMLU release files: "" escapes a quote; CRLF or LF ends a record.
+  const csvRows = (text: string): string[][] => {
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let field = '';
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') field += text[i++];
+        else if (ch === '"') quoted = false;
+        else field += ch;
+      } else if (ch === '"') quoted = true;
+      else if (ch === ',') {
+        row.push(field);
+        field = '';
+      } else if (ch === '\n' || ch === '\r') {
+        if (ch === '\r' && text[i + 1] === '\n') i++;
+        rows.push([...row, field]);
+        row = [];
+        field = '';
+      } else field += ch;
+    }
+    if (field !== '' || row.length > 0) rows.push([...row, field]);
+    return rows;
+  };
+
+  it.each(['abstract_algebra', 'high_school_geography', 'college_medicine'])('mmlu_%s 0-shot: description + doc_to_text', (subject) => {
+    // The subject YAML's description is plain text ending in "\n\n": rendering must keep both newlines.
+    const description = compileTemplate(`The following are multiple choice questions (with answers) about ${subject.replaceAll('_', ' ')}.\n\n`, {
+      name: `mmlu_${subject}.description`,
+    });
+    const text = compileTemplate('{{question.strip()}}\nA. {{choices[0]}}\nB. {{choices[1]}}\nC. {{choices[2]}}\nD. {{choices[3]}}\nAnswer:', {
+      name: `mmlu_${subject}.doc_to_text`,
+    });
+    const ref = readJsonl<{ context: string; gold: number }>(`reference/lm-eval-prompts/mmlu_${subject}.jsonl`);
+    const rows = csvRows(readFileSync(sharedPath(`datasets/mmlu/data/test/${subject}_test.csv`), 'utf8')).slice(0, ref.length);
+    const got = rows.map((r) => {
+      const doc = { question: r[0], subject, choices: r.slice(1, 5), answer: 'ABCD'.indexOf(r[5]) };
+      return { context: description.render(doc) + text.render(doc), gold: doc.answer };
+    });
+    expect(got).toEqual(ref.map(({ context, gold }) => ({ context, gold })));
+  });
+
   it('lambada_openai: split on a single space, last word as target', () => {
     const text = compileTemplate("{{text.split(' ')[:-1]|join(' ')}}", { name: 'lambada_openai.doc_to_text' });
     const target = compileTemplate("{{' '+text.split(' ')[-1]}}", { name: 'lambada_openai.doc_to_target' });
