@@ -302,8 +302,8 @@ class Evaluator {
     const [args, kwargs] = f.type === 'CallExpression' ? this.args(f.args as Node[], scope) : [[], new Map<string, PyValue>()];
     const operand = this.expr(node.operand as Node, scope);
     if (name === 'default' || name === 'd') {
-      const dflt = args[0] ?? kwargs.get('default_value') ?? '';
-      const bool = truthy(args[1] ?? kwargs.get('boolean') ?? false);
+      const dflt = args.length > 0 ? args[0] : (kwargs.get('default_value') ?? '');
+      const bool = truthy(args.length > 1 ? args[1] : (kwargs.get('boolean') ?? false));
       return operand instanceof Undefined || (bool && !truthy(operand)) ? dflt : operand;
     }
     return applyFilter(name, this.need(operand), args, kwargs);
