@@ -178,6 +178,19 @@ export function pyFormat(template: string, args: Args, kwargs: Kwargs): string {
   });
 }
 
+/** Python's fixed-point formatting: exact ties round half to even (JS toFixed rounds them up). */
+export function pyFixed(n: number, digits: number): string {
+  const out = n.toFixed(digits);
+  const abs = Math.abs(n);
+  if (!Number.isFinite(n) || abs >= 1e21 || abs < 2 ** -48) return out;
+  const exact = abs.toFixed(100);
+  const cut = exact.indexOf('.') + 1 + digits;
+  if (!/^50*$/.test(exact.slice(cut))) return out;
+  const kept = exact.slice(0, digits === 0 ? cut - 1 : cut);
+  if (Number(kept[kept.length - 1]) % 2 !== 0) return out;
+  return (n < 0 ? '-' : '') + kept;
+}
+
 function splitOnce(s: string, sep: string): [string, string?] {
   const i = s.indexOf(sep);
   return i < 0 ? [s] : [s.slice(0, i), s.slice(i + 1)];
@@ -198,7 +211,7 @@ function formatSpec(v: PyValue, spec: string): string {
   if (type === 'f' || type === 'e' || type === '%' || (n !== undefined && prec !== undefined && type === '')) {
     if (n === undefined) throw new PyError('ValueError', `format code '${type}' needs a number, got ${typeName(v)}`);
     const p = prec === undefined ? 6 : Number(prec);
-    body = type === 'e' ? n.toExponential(p).replace(/e([-+])(\d)$/, 'e$10$2') : type === '%' ? `${(n * 100).toFixed(p)}%` : n.toFixed(p);
+    body = type === 'e' ? n.toExponential(p).replace(/e([-+])(\d)$/, 'e$10$2') : type === '%' ? `${pyFixed(n * 100, p)}%` : pyFixed(n, p);
   } else if (type === 'd') {
     if (typeof v !== 'number' && typeof v !== 'boolean') throw new PyError('ValueError', `format code 'd' needs an int, got ${typeName(v)}`);
     body = String(Number(v));
@@ -229,7 +242,7 @@ export function pyPercent(text: string, args: PyValue): string {
     if (conv === 'r') return pyRepr(v);
     const n = numberOf(v);
     if (n === undefined) throw new PyError('TypeError', `%${conv} format: a real number is required, not ${typeName(v)}`);
-    return conv === 'f' ? n.toFixed(prec === undefined ? 6 : Number(prec)) : String(Math.trunc(n));
+    return conv === 'f' ? pyFixed(n, prec === undefined ? 6 : Number(prec)) : String(Math.trunc(n));
   });
   if (k < items.length) throw new PyError('TypeError', 'not all arguments converted during string formatting');
   return out;
