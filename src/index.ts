@@ -6,3 +6,4 @@ export * from './metrics/index.js';
 export * from './providers/index.js';
 export * from './stats/index.js';
 export * from './store/index.js';
+export * from './tasks/index.js';
