@@ -40,7 +40,7 @@ describe('loadDataset', () => {
     const file = tmp('bad.jsonl', '{"a": 1}\n\n{"a": 2}\n{"a": \n');
     await expect(loadDataset(file)).rejects.toThrow(`${file}:4: not valid JSON`);
     const arr = tmp('arr.jsonl', '{"a": 1}\n[1]\n');
-    await expect(loadDataset(arr)).rejects.toThrow(`${arr}:2: expected a JSON object, got an array`);
+    await expect(loadDataset(arr)).rejects.toThrow(`${arr}:2: expected a JSON object (one per line), got an array`);
     const lines: number[] = [];
     for await (const { line } of readJsonlObjects(tmp('ok.jsonl', '{"a": 1}\n\n{"a": 2}\n'))) lines.push(line);
     expect(lines).toEqual([1, 3]);

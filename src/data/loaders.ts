@@ -7,7 +7,8 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { InputError, UsageError } from '../core/errors.js';
-import { LineReader } from '../io/lines.js';
+import { z } from 'zod';
+import { jsonKind, readJsonlRecords } from '../io/jsonl.js';
 import { parseCsv } from './csv.js';
 
 export const DATA_FORMATS = ['jsonl', 'json', 'csv', 'parquet'] as const;
@@ -86,23 +87,12 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
   return { file, format, hash, columns, records: loaded.records };
 }
 
+const JSONL_OBJECT = z.record(z.string(), z.unknown());
+const JSONL_SHAPE = { object: '(one per line)', field: () => 'any JSON value' };
+
 /** JSON Lines objects, streamed; blank lines are skipped; a bad line is an InputError file:line. */
 export async function* readJsonlObjects(file: string): AsyncGenerator<{ line: number; value: DataRecord }> {
-  const reader = new LineReader(file);
-  while (true) {
-    const text = await reader.next();
-    if (text === undefined) return;
-    const line = reader.lineNumber;
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (error) {
-      throw new InputError(`not valid JSON (${(error as Error).message}); each line must be one JSON object`, { file, line }, error);
-    }
-    if (!isRecord(value)) throw new InputError(`expected a JSON object, got ${describe(value)}`, { file, line });
-    yield { line, value };
-  }
+  yield* readJsonlRecords(file, JSONL_OBJECT, JSONL_SHAPE);
 }
 
 function looksLikeJsonLines(text: string): boolean {
@@ -126,7 +116,7 @@ function parseJsonLines(text: string, file: string): DataRecord[] {
     } catch (error) {
       throw new InputError(`not valid JSON (${(error as Error).message}); the file reads as JSON Lines, one object per line`, { file, line: i + 1 }, error);
     }
-    if (!isRecord(value)) throw new InputError(`expected a JSON object, got ${describe(value)}`, { file, line: i + 1 });
+    if (!isRecord(value)) throw new InputError(`expected a JSON object, got ${jsonKind(value)}`, { file, line: i + 1 });
     records.push(value);
   });
   return records;
@@ -151,11 +141,11 @@ export function parseJsonRecords(text: string, file: string, split?: string): Da
     array = value[key];
     where = ` under "${key}"`;
   } else if (split !== undefined) {
-    throw new InputError(`split "${split}" was asked for, but the file holds ${describe(value)}, not an object`, { file });
+    throw new InputError(`split "${split}" was asked for, but the file holds ${jsonKind(value)}, not an object`, { file });
   }
-  if (!Array.isArray(array)) throw new InputError(`expected an array of objects${where}, got ${describe(array)}`, { file });
+  if (!Array.isArray(array)) throw new InputError(`expected an array of objects${where}, got ${jsonKind(array)}`, { file });
   return array.map((item: unknown, i) => {
-    if (!isRecord(item)) throw new InputError(`item ${i}${where} is ${describe(item)}; expected a JSON object`, { file });
+    if (!isRecord(item)) throw new InputError(`item ${i}${where} is ${jsonKind(item)}; expected a JSON object`, { file });
     return item;
   });
 }
@@ -236,8 +226,3 @@ function isRecord(value: unknown): value is DataRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
-}

@@ -38,10 +38,18 @@ export async function* readJsonlRecords<T>(file: string, schema: z.ZodType<T>, s
     }
     const issue = parsed.error.issues[0];
     const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
-    if (field === undefined || typeof value !== 'object' || value === null) {
-      throw new InputError(`expected an object ${shape.object}`, { file, line });
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new InputError(`expected a JSON object ${shape.object}, got ${jsonKind(value)}`, { file, line });
     }
+    if (field === undefined) throw new InputError(`expected a JSON object ${shape.object}`, { file, line });
     const missing = (value as Record<string, unknown>)[field] === undefined;
     throw new InputError(`${missing ? 'missing' : 'bad value'}: expected ${shape.field(field)}`, { file, line, field });
   }
+}
+
+/** "an array", "a string", "null", ... for messages. */
+export function jsonKind(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }
