@@ -136,3 +136,32 @@ describe('field resolution (ConfigurableTask.doc_to_*)', () => {
     expect(() => getBuiltinTask('hellaswag')).toThrow(/unknown built-in task "hellaswag"; valid: mmlu_abstract_algebra/);
   });
 });
+
+describe('harness edge cases', () => {
+  it('an empty few-shot target adds only the question; fewshot_config overrides apply to examples only', () => {
+    const out = buildRequests(
+      { name: 'e', outputType: 'generate_until', docToText: 'Q{{q}}', docToTarget: '{{a}}', until: ['\n'], fewshot: { docToText: 'S{{q}}' } },
+      [{ q: '9', a: 'x' }],
+      { numFewshot: 2, fewshotDocs: [{ q: '1', a: '' }, { q: '2', a: 'b' }], sampler: 'first_n' },
+    );
+    expect(out).toEqual([{ doc_id: 0, context: 'S1S2 b\n\nQ9', until: ['\n'] }]);
+  });
+
+  it('a dict doc_to_choice gives its values; an int question without multiple inputs picks a choice', () => {
+    const t = new TaskDocs({ name: 'd', outputType: 'multiple_choice', docToText: 'q', docToTarget: 'a', docToChoice: { A: 'yes', B: 'no' } });
+    expect(t.choices({})).toEqual(['yes', 'no']);
+    expect(t.example({ q: 1, a: 0 })).toBe('no yes\n\n');
+  });
+
+  it('multiple inputs: one context per choice with the few-shot prefix, the continuation repeated', () => {
+    const spec: TaskSpec = {
+      name: 'w',
+      outputType: 'multiple_choice',
+      docToText: (d) => (d.answer === '1' ? 0 : 1),
+      docToTarget: (d) => String(d.rest),
+      docToChoice: (d) => [`${String(d.pre)}A`, `${String(d.pre)}B`],
+    };
+    const out = buildRequests(spec, [{ pre: 'p ', rest: 'end.', answer: '2' }], { numFewshot: 1, fewshotDocs: [{ pre: 'f ', rest: 'r.', answer: '1' }] });
+    expect(out).toEqual([{ doc_id: 0, context: ['f A r.\n\np A', 'f A r.\n\np B'], continuations: [' end.', ' end.'], gold: 1 }]);
+  });
+});

@@ -20,7 +20,8 @@ export interface TaskSpec {
   outputType: OutputType;
   docToText: string | number | DocFunction;
   docToTarget: string | number | readonly PyValue[] | DocFunction;
-  docToChoice?: string | readonly string[] | DocFunction;
+  /** A dict spec gives its values, as `list(doc_to_choice.values())`. */
+  docToChoice?: string | readonly string[] | Readonly<Record<string, string>> | DocFunction;
   /** A template rendered over the eval doc and prepended to every context, even at 0-shot. */
   description?: string;
   /** Default " ". */
@@ -29,6 +30,8 @@ export interface TaskSpec {
   fewshotDelimiter?: string;
   /** generate_until only: `generation_kwargs.until`; default `[fewshotDelimiter]`. */
   until?: readonly string[];
+  /** `fewshot_config.doc_to_text/doc_to_target/doc_to_choice`: used for the few-shot examples only. */
+  fewshot?: Partial<Pick<TaskSpec, 'docToText' | 'docToTarget' | 'docToChoice'>>;
 }
 
 export interface MultipleChoiceRequest {
@@ -126,24 +129,30 @@ export class TaskDocs {
     if (spec === undefined) return undefined;
     let out: PyValue;
     if (typeof spec === 'function') out = spec(doc);
-    else if (typeof spec !== 'string') out = [...spec];
+    else if (Array.isArray(spec)) out = [...(spec as readonly string[])];
+    else if (typeof spec !== 'string') out = Object.values(spec);
     else if (Object.hasOwn(doc, spec)) out = toPy(doc[spec], spec);
     else out = pyLiteralEval(this.render('doc_to_choice', spec, doc));
     if (!Array.isArray(out)) throw new ConfigError(`task "${this.spec.name}": doc_to_choice gave ${pyStr(out)}, expected a list`);
     return out;
   }
 
-  /** One few-shot example: `q + target_delimiter + a + fewshot_delimiter` (samplers.get_context). */
+  /** One few-shot example (samplers.ContextSampler.get_context): the question (or choices[q] for
+   * an int), then `target_delimiter + answer + fewshot_delimiter` unless the target is "". The
+   * answer is the first element of a list target, choices[target] for an int target when the
+   * task has choices, else the target as text. */
   example(doc: Doc): string {
-    const choices = this.choices(doc);
     const q = this.text(doc);
-    const question = typeof q === 'string' || choices === undefined ? pyStr(q) : pyStr(index(choices, q, this.spec.name, 'doc_to_text'));
+    let out = '';
+    if (typeof q === 'string') out += q;
+    else if (isInt(q)) out += pyStr(index(this.choices(doc) ?? [], q, this.spec.name, 'doc_to_text'));
     const a = this.target(doc);
+    if (a === '') return out;
     let answer: string;
     if (Array.isArray(a)) answer = pyStr(a[0] ?? null);
-    else if (typeof a === 'string' || choices === undefined) answer = pyStr(a);
-    else answer = pyStr(index(choices, a, this.spec.name, 'doc_to_target'));
-    return question + this.targetDelimiter + answer + this.fewshotDelimiter;
+    else if (typeof a === 'string' || this.spec.docToChoice === undefined) answer = pyStr(a);
+    else answer = pyStr(index(this.choices(doc)!, a, this.spec.name, 'doc_to_target'));
+    return out + this.targetDelimiter + answer + this.fewshotDelimiter;
   }
 }
 
@@ -165,9 +174,15 @@ function goldIndex(target: PyValue, choices: PyValue[], task: string, docId: num
   throw new ConfigError(`task "${task}" doc ${docId}: target ${pyStr(target)} is not an int index or a choice`);
 }
 
+function single(context: string | string[], task: string): string {
+  if (typeof context !== 'string') throw new ConfigError(`task "${task}": doc_to_text gave a list; only multiple_choice tasks take one context per choice`);
+  return context;
+}
+
 /** The requests of every eval doc, in doc order (`doc_id` = position in `docs`). */
 export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: BuildOptions = {}): TaskRequest[] {
   const task = new TaskDocs(spec);
+  const shots = spec.fewshot === undefined ? task : new TaskDocs({ ...spec, ...spec.fewshot, name: `${spec.name}.fewshot_config` });
   const k = options.numFewshot ?? 0;
   if (k > 0 && options.fewshotDocs === undefined) throw new ConfigError(`task "${spec.name}": num_fewshot ${k} needs a few-shot split`);
   const sampler = createFewshotSampler({
@@ -180,8 +195,14 @@ export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: Bui
   const multipleInput = docs.length > 0 && spec.docToChoice !== undefined && isInt(task.text(docs[0]!));
   return docs.map((doc, docId) => {
     const description = spec.description === undefined ? '' : task.render('description', spec.description, doc);
-    const prefix = description + sampler.examples(k, doc).map((ex) => task.example(ex)).join('');
+    const prefix = description + sampler.examples(k, doc).map((ex) => shots.example(ex)).join('');
     const text = task.text(doc);
+    // fewshot_context: a str question is appended, a list gives one context each, an int picks a choice.
+    const question = (): string | string[] => {
+      if (Array.isArray(text)) return text.map((t) => prefix + pyStr(t));
+      if (isInt(text) && spec.docToChoice !== undefined) return prefix + pyStr(index(task.choices(doc)!, text, spec.name, 'doc_to_text'));
+      return prefix + pyStr(text);
+    };
     switch (spec.outputType) {
       case 'multiple_choice': {
         const choices = task.choices(doc)!;
@@ -197,15 +218,15 @@ export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: Bui
         const target = task.target(doc);
         return {
           doc_id: docId,
-          context: prefix + pyStr(text),
+          context: question(),
           continuations: choices.map((c) => task.targetDelimiter + pyStr(c)),
           gold: Array.isArray(target) ? target.map((t) => goldIndex(t, choices, spec.name, docId)) : goldIndex(target, choices, spec.name, docId),
         };
       }
       case 'loglikelihood':
-        return { doc_id: docId, context: prefix + pyStr(text), continuation: pyStr(task.target(doc)) };
+        return { doc_id: docId, context: single(question(), spec.name), continuation: pyStr(task.target(doc)) };
       case 'generate_until':
-        return { doc_id: docId, context: prefix + pyStr(text), until: [...(spec.until ?? [task.fewshotDelimiter])] };
+        return { doc_id: docId, context: single(question(), spec.name), until: [...(spec.until ?? [task.fewshotDelimiter])] };
     }
   });
 }
