@@ -3,3 +3,9 @@
 export { compileTemplate, pyLiteralEval, TemplateError } from './template.js';
 export type { CompileOptions, CompiledTemplate, PyValue } from './template.js';
 export { PyFloat, PyTuple, pyStr, pyRepr, pyIsDigit } from './py-values.js';
+export { buildRequests, TaskDocs, REQUEST_OUTPUT_TYPES } from './requests.js';
+export type { BuildOptions, Doc, DocFunction, RequestOutputType, RequestRecord, TaskSpec, MultipleChoiceRecord, LoglikelihoodRecord, GenerateUntilRecord } from './requests.js';
+export { createFewshotSampler, FEWSHOT_SAMPLERS } from './fewshot.js';
+export type { FewshotOptions, FewshotSampler, FewshotSamplerName } from './fewshot.js';
+export { getBuiltinTask, BUILTIN_TASK_NAMES, MMLU_SUBJECTS } from './builtin-tasks.js';
+export type { BuiltinTask, TaskSplits } from './builtin-tasks.js';

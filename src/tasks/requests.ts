@@ -10,14 +10,14 @@ export type Doc = Readonly<Record<string, unknown>>;
 /** A Python hook (`!function utils.x` in a task YAML), written in TypeScript. */
 export type DocFunction = (doc: Doc) => PyValue;
 
-export const OUTPUT_TYPES = ['multiple_choice', 'loglikelihood', 'generate_until'] as const;
-export type OutputType = (typeof OUTPUT_TYPES)[number];
+export const REQUEST_OUTPUT_TYPES = ['multiple_choice', 'loglikelihood', 'generate_until'] as const;
+export type RequestOutputType = (typeof REQUEST_OUTPUT_TYPES)[number];
 
 /** The parts of a harness task YAML that decide its requests. A string spec is a doc field name
  * when the doc has that field, otherwise a Jinja template. */
 export interface TaskSpec {
   name: string;
-  outputType: OutputType;
+  outputType: RequestOutputType;
   docToText: string | number | DocFunction;
   docToTarget: string | number | readonly PyValue[] | DocFunction;
   /** A dict spec gives its values, as `list(doc_to_choice.values())`. */
@@ -34,24 +34,24 @@ export interface TaskSpec {
   fewshot?: Partial<Pick<TaskSpec, 'docToText' | 'docToTarget' | 'docToChoice'>>;
 }
 
-export interface MultipleChoiceRequest {
+export interface MultipleChoiceRecord {
   doc_id: number;
   /** A list (one context per choice) for multiple-input tasks such as winogrande. */
   context: string | string[];
   continuations: string[];
   gold: number | number[];
 }
-export interface LoglikelihoodRequest {
+export interface LoglikelihoodRecord {
   doc_id: number;
   context: string;
   continuation: string;
 }
-export interface GenerateUntilRequest {
+export interface GenerateUntilRecord {
   doc_id: number;
   context: string;
   until: string[];
 }
-export type TaskRequest = MultipleChoiceRequest | LoglikelihoodRequest | GenerateUntilRequest;
+export type RequestRecord = MultipleChoiceRecord | LoglikelihoodRecord | GenerateUntilRecord;
 
 export interface BuildOptions {
   /** Default 0. */
@@ -71,8 +71,8 @@ export class TaskDocs {
   private readonly templates = new Map<string, CompiledTemplate>();
 
   constructor(readonly spec: TaskSpec) {
-    if (!(OUTPUT_TYPES as readonly string[]).includes(spec.outputType)) {
-      throw new ConfigError(`task "${spec.name}": unknown output_type "${spec.outputType}"; valid: ${OUTPUT_TYPES.join(', ')}`);
+    if (!(REQUEST_OUTPUT_TYPES as readonly string[]).includes(spec.outputType)) {
+      throw new ConfigError(`task "${spec.name}": unknown output_type "${spec.outputType}"; valid: ${REQUEST_OUTPUT_TYPES.join(', ')}`);
     }
     if (spec.outputType === 'multiple_choice' && spec.docToChoice === undefined) {
       throw new ConfigError(`task "${spec.name}": output_type multiple_choice needs doc_to_choice`);
@@ -180,7 +180,7 @@ function single(context: string | string[], task: string): string {
 }
 
 /** The requests of every eval doc, in doc order (`doc_id` = position in `docs`). */
-export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: BuildOptions = {}): TaskRequest[] {
+export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: BuildOptions = {}): RequestRecord[] {
   const task = new TaskDocs(spec);
   const shots = spec.fewshot === undefined ? task : new TaskDocs({ ...spec, ...spec.fewshot, name: `${spec.name}.fewshot_config` });
   const k = options.numFewshot ?? 0;
