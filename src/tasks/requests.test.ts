@@ -1,6 +1,8 @@
 // Expected requests: ../shared/reference/lm-eval-prompts (lm-evaluation-harness @ 4e7e0d47,
 // plain-text mode), every line of every file; few-shot picks from its README.
-import { readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AssayError } from '../core/errors.js';
 import { readJsonl, sharedPath } from '../../test/support/shared.js';
@@ -163,5 +165,39 @@ describe('harness edge cases', () => {
     };
     const out = buildRequests(spec, [{ pre: 'p ', rest: 'end.', answer: '2' }], { numFewshot: 1, fewshotDocs: [{ pre: 'f ', rest: 'r.', answer: '1' }] });
     expect(out).toEqual([{ doc_id: 0, context: ['f A r.\n\np A', 'f A r.\n\np B'], continuations: [' end.', ' end.'], gold: 1 }]);
+  });
+});
+
+describe('built-in loaders reject malformed originals', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'assay-req-'));
+  mkdirSync(join(dir, 'piqa'));
+  mkdirSync(join(dir, 'mmlu/data/test'), { recursive: true });
+  mkdirSync(join(dir, 'mmlu/data/dev'), { recursive: true });
+  mkdirSync(join(dir, 'winogrande'));
+
+  it('PIQA labels must be line-aligned integers', async () => {
+    writeFileSync(join(dir, 'piqa/valid.jsonl'), '{"goal":"g","sol1":"a","sol2":"b"}\n{"goal":"h","sol1":"c","sol2":"d"}\n');
+    writeFileSync(join(dir, 'piqa/valid-labels.lst'), '0\n');
+    await expect(getBuiltinTask('piqa').load(dir)).rejects.toThrow('has 1 labels but the data file has 2 rows; they must be line-aligned');
+  });
+
+  it('an MMLU answer must be one letter A-D, CRLF records parse like csv.reader', async () => {
+    writeFileSync(join(dir, 'mmlu/data/test/abstract_algebra_test.csv'), 'Q1,a,b,c,d,C\r\n"Q, 2",a,b,c,d,E');
+    writeFileSync(join(dir, 'mmlu/data/dev/abstract_algebra_dev.csv'), 'Q0,a,b,c,d,A\n');
+    await expect(getBuiltinTask('mmlu_abstract_algebra').load(dir)).rejects.toThrow('answer "E" is not one of A, B, C, D');
+    writeFileSync(join(dir, 'mmlu/data/test/abstract_algebra_test.csv'), 'Q1,a,b,c,d,C\r\n"Q, 2",a,b,c,d,D');
+    const { eval: docs } = await getBuiltinTask('mmlu_abstract_algebra').load(dir);
+    expect(docs).toEqual([
+      { question: 'Q1', subject: 'abstract_algebra', choices: ['a', 'b', 'c', 'd'], answer: 2 },
+      { question: 'Q, 2', subject: 'abstract_algebra', choices: ['a', 'b', 'c', 'd'], answer: 3 },
+    ]);
+  });
+
+  it('a WinoGrande sentence needs a blank and answer "1" or "2"', async () => {
+    const task = getBuiltinTask('winogrande');
+    writeFileSync(join(dir, 'winogrande/dev.jsonl'), '{"qID":"q","sentence":"no blank here","option1":"A","option2":"B","answer":"1"}\n');
+    const { eval: docs } = await task.load(dir);
+    expect(() => buildRequests(task.spec, docs)).toThrow('winogrande sentence has no "_": "no blank here"');
+    expect(() => buildRequests(task.spec, [{ sentence: 'x _ y', option1: 'A', option2: 'B', answer: '3' }])).toThrow('winogrande answer "3" is not "1" or "2"');
   });
 });
