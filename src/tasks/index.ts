@@ -10,4 +10,4 @@ export type { FewshotOptions, FewshotSampler, FewshotSamplerName } from './fewsh
 export { getBuiltinTask, BUILTIN_TASK_NAMES, MMLU_SUBJECTS } from './builtin-tasks.js';
 export type { BuiltinTask, TaskSplits } from './builtin-tasks.js';
 export { FILTER_FUNCTIONS, OUTPUT_TYPES, loadTaskConfig, parseTaskConfig } from './task-config.js';
-export type { DatasetSource, FilterPipeline, FilterStep, MetricSpec, OutputType, TaskConfig } from './task-config.js';
+export type { DataFile, DatasetSource, FilterPipeline, FilterStep, MetricSpec, OutputType, TaskConfig } from './task-config.js';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../core/errors.js';
-import { REPO_ROOT } from '../../test/support/shared.js';
+import { loadDataset } from '../data/loaders.js';
+import { REPO_ROOT, sharedPath } from '../../test/support/shared.js';
 import { loadTaskConfig, parseTaskConfig, type TaskConfig } from './task-config.js';
 
 const FIXTURES = resolve(REPO_ROOT, 'test/fixtures/tasks');
@@ -202,26 +203,52 @@ describe('harness task YAMLs', () => {
 describe('local data', () => {
   test('dataset_path: json with data_files {split: path | [paths]} resolves beside the YAML file', () => {
     const c = parseTaskConfig(
-      'task: x\ndataset_path: json\ndataset_kwargs:\n  data_files:\n    test: data/t.jsonl\n    dev: [d1.jsonl, ../d2.jsonl]\ntest_split: test\nfewshot_split: dev\noutput_type: generate_until\n',
+      'task: x\ndataset_path: json\ndataset_kwargs:\n  data_files:\n    test: data/t.jsonl\n    dev: [d1.json, ../d2.ndjson]\ntest_split: test\nfewshot_split: dev\noutput_type: generate_until\n',
       '/tmp/t/task.yaml',
     );
-    expect(c.dataset).toEqual({ kind: 'local', format: 'json', splits: { test: ['/tmp/t/data/t.jsonl'], dev: ['/tmp/t/d1.jsonl', '/tmp/d2.jsonl'] } });
+    expect(c.dataset).toEqual({
+      kind: 'local',
+      splits: {
+        test: [{ path: '/tmp/t/data/t.jsonl', format: 'jsonl' }],
+        dev: [
+          { path: '/tmp/t/d1.json', format: 'json' },
+          { path: '/tmp/d2.ndjson', format: 'jsonl' },
+        ],
+      },
+    });
     expect([c.eval_split, c.fewshot_source_split]).toEqual(['test', 'dev']);
     // generate_until without generation_kwargs: greedy, until the few-shot delimiter (harness __post_init__).
     expect(c.generation_kwargs).toEqual({ until: ['\n\n'], temperature: 0, do_sample: false });
     expect(c.metric_list).toEqual([{ metric: 'exact_match', aggregation: 'mean', higher_is_better: true }]);
   });
 
+  test('the shared GSM8K slice named the harness way loads through loadDataset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'assay-task-'));
+    const yaml = readFileSync(fixture('gsm8k.yaml'), 'utf8').replace(
+      'dataset_path: openai/gsm8k\ndataset_name: main\n',
+      `dataset_path: json\ndataset_kwargs:\n  data_files:\n    train: ${JSON.stringify(sharedPath('datasets/gsm8k/train.jsonl'))}\n    test: ${JSON.stringify(sharedPath('datasets/gsm8k/test.jsonl'))}\n`,
+    );
+    writeFileSync(join(dir, 'gsm8k.yaml'), yaml);
+    const c = loadTaskConfig(join(dir, 'gsm8k.yaml'));
+    if (c.dataset.kind !== 'local') throw new Error('expected local data');
+    const [testFile] = c.dataset.splits[c.eval_split];
+    const [poolFile] = c.dataset.splits[c.fewshot_source_split ?? ''];
+    expect([testFile.format, poolFile.format]).toEqual(['jsonl', 'jsonl']);
+    const test = await loadDataset(testFile.path, { format: testFile.format });
+    const pool = await loadDataset(poolFile.path, { format: poolFile.format });
+    expect([test.records.length, pool.records.length, test.columns]).toEqual([40, 20, ['question', 'answer']]);
+  });
+
   test('a bare data_files path is the "train" split, as datasets.load_dataset names it', () => {
     const c = parseTaskConfig('task: x\ndataset_path: csv\ndataset_kwargs:\n  data_files: t.csv\ntest_split: train\n', '/tmp/t/task.yaml');
-    expect(c.dataset).toEqual({ kind: 'local', format: 'csv', splits: { train: ['/tmp/t/t.csv'] } });
+    expect(c.dataset).toEqual({ kind: 'local', splits: { train: [{ path: '/tmp/t/t.csv', format: 'csv' }] } });
     expect(c.hash).toBe('cfbbb38424ed');
   });
 
   test('assay form: data {path, columns, fields} and cluster_field', () => {
     const text = 'task: x\ndata:\n  path: data/q.csv\n  columns: [question, a, b, answer]\n  fields: {q: question}\ncluster_field: q\ndoc_to_text: "{{q}}"\noutput_type: loglikelihood_rolling\n';
     const c = parseTaskConfig(text, '/tmp/t/task.yaml');
-    expect(c.dataset).toEqual({ kind: 'local', format: 'csv', splits: { test: ['/tmp/t/data/q.csv'] }, columns: ['question', 'a', 'b', 'answer'], fields: { q: 'question' } });
+    expect(c.dataset).toEqual({ kind: 'local', splits: { test: [{ path: '/tmp/t/data/q.csv', format: 'csv' }] }, columns: ['question', 'a', 'b', 'answer'], fields: { q: 'question' } });
     expect([c.test_split, c.eval_split, c.cluster_field, c.generation_kwargs]).toEqual(['test', 'test', 'q', null]);
     expect(c.metric_list).toEqual([
       { metric: 'word_perplexity', aggregation: 'weighted_perplexity', higher_is_better: false },
@@ -233,7 +260,7 @@ describe('local data', () => {
 
   test('assay form: data.format and data.split (the JSON array key)', () => {
     const c = parseTaskConfig('task: x\ndata: {path: qa.txt, format: json, split: rows}\ndoc_to_text: q\n', '/tmp/t/task.yaml');
-    expect(c.dataset).toEqual({ kind: 'local', format: 'json', splits: { test: ['/tmp/t/qa.txt'] }, json_field: 'rows' });
+    expect(c.dataset).toEqual({ kind: 'local', splits: { test: [{ path: '/tmp/t/qa.txt', format: 'json' }] }, json_field: 'rows' });
   });
 
   test('keys of the including file win over those of the included file (harness include merge)', () => {
@@ -288,6 +315,12 @@ describe('errors name file:line:column and the field', () => {
       'task: x\ndataset_path: a/b\ntest_split: test\nprocess_docs: !function utils.process_docs\n',
       `${F}:4:15 field "process_docs": !function utils.process_docs: Python hooks are not supported; write the field as a Jinja template over the document's fields`,
     ],
+    [
+      '!function in a list item',
+      'task: x\nmetric_list:\n  - metric: acc\n  - metric: !function m.f\n',
+      `${F}:4:13 field "metric_list[1].metric": !function m.f: Python hooks are not supported; write the field as a Jinja template over the document's fields`,
+    ],
+    ['!function in a flow list', 'task: x\ntag: [a, !function m.f]\n', `${F}:2:10 field "tag[1]": !function m.f: Python hooks are not supported; write the field as a Jinja template over the document's fields`],
     ['missing include', 'include: missing.yaml\ntask: x\n', `${F}:1:10 field "include": cannot read task file /tmp/t/missing.yaml: ENOENT`],
     ['not a mapping', '- task: x\n', `${F}:1:1: a task file must be a YAML mapping of fields (task: ..., doc_to_text: ...)`],
     ['empty file', '', `${F}:1:1: a task file must be a YAML mapping of fields (task: ..., doc_to_text: ...)`],

@@ -3,7 +3,7 @@
 // Differences: Python `!function` hooks are refused, and unknown keys are errors, not warnings.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, isMap, isScalar, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { contentHash } from '../core/signature.js';
@@ -40,9 +40,8 @@ export interface MetricSpec {
 export type DatasetSource =
   | {
       kind: 'local';
-      format: DataFormat;
-      /** Split name → absolute file paths, in order. */
-      splits: Readonly<Record<string, readonly string[]>>;
+      /** Split name → its files (absolute paths), in order. */
+      splits: Readonly<Record<string, readonly DataFile[]>>;
       /** JSON only: the key of the array in a `{key: [...]}` file. */
       json_field?: string;
       /** CSV only: column names for a file without a header row. */
@@ -51,6 +50,12 @@ export type DatasetSource =
       fields?: Readonly<Record<string, string>> | readonly string[];
     }
   | { kind: 'hub'; path: string; name: string | null };
+
+/** A local data file and the loader format to read it with (`loadDataset`'s `format`). */
+export interface DataFile {
+  path: string;
+  format: DataFormat;
+}
 
 export type DocField = string | number;
 
@@ -292,14 +297,14 @@ function readLayers(text: string, file: string, seen: string[]): Layer[] {
 function rejectPythonHooks(layer: Layer): void {
   visit(layer.doc, (_key, node, path) => {
     if ((isScalar(node) || isMap(node)) && node.tag === '!function') {
+      // Ancestors (document, maps, pairs, sequences) then the node itself, to a field path.
+      const chain: readonly unknown[] = [...path, node];
       const fieldPath: (string | number)[] = [];
-      for (let i = 1; i < path.length; i++) {
-        const item = path[i];
-        if (isMap(path[i - 1]) && 'key' in item && isScalar(item.key)) fieldPath.push(String(item.key.value));
-        else if (!isMap(path[i - 1]) && 'items' in path[i - 1]) {
-          const parent = path[i - 1] as { items: unknown[] };
-          fieldPath.push(parent.items.indexOf(item));
-        }
+      for (let i = 1; i < chain.length; i++) {
+        const parent = chain[i - 1];
+        const item = chain[i];
+        if (isPair(item) && isScalar(item.key)) fieldPath.push(String(item.key.value));
+        else if (isSeq(parent)) fieldPath.push(parent.items.indexOf(item));
       }
       const value = isScalar(node) ? String(node.value) : '';
       // The node's range starts at its value; point at the tag itself.
@@ -391,7 +396,7 @@ function resolveDefaults(raw: RawTaskConfig, main: Layer, hash: string, layerOf:
     const path = resolve(dirname(layerOf('data').file), d.path);
     const format = d.format ?? guessFormat(path, layerOf('data'));
     test_split ??= 'test';
-    dataset = { kind: 'local', format, splits: { [test_split]: [path] }, ...(d.split ? { json_field: d.split } : {}), ...(d.columns ? { columns: d.columns } : {}), ...(d.fields ? { fields: d.fields } : {}) };
+    dataset = { kind: 'local', splits: { [test_split]: [{ path, format }] }, ...(d.split ? { json_field: d.split } : {}), ...(d.columns ? { columns: d.columns } : {}), ...(d.fields ? { fields: d.fields } : {}) };
   } else if (raw.dataset_path === undefined) {
     throw new ConfigError('missing the data: give data: {path: ...} or dataset_path (with dataset_kwargs.data_files for local files)', { file: main.file, line: 1, column: 1 });
   } else if ((DATA_FORMATS as readonly string[]).includes(raw.dataset_path) || raw.dataset_path === 'text') {
@@ -399,10 +404,12 @@ function resolveDefaults(raw: RawTaskConfig, main: Layer, hash: string, layerOf:
     const files = raw.dataset_kwargs?.data_files;
     if (files === undefined) fail('dataset_path', ['dataset_path'], `dataset_path "${raw.dataset_path}" needs dataset_kwargs.data_files (a path, a list, or {split: path})`);
     const base = dirname(layerOf('dataset_kwargs').file);
-    const list = (v: string | string[]): string[] => (typeof v === 'string' ? [v] : v).map((p) => resolve(base, p));
+    // datasets' json builder reads JSON and JSON Lines alike; assay's loaders tell them apart by extension.
+    const formatOf = (p: string): DataFormat => (raw.dataset_path === 'json' ? (/\.(jsonl|ndjson)$/i.test(p) ? 'jsonl' : 'json') : (raw.dataset_path as DataFormat));
+    const list = (v: string | string[]): DataFile[] => (typeof v === 'string' ? [v] : v).map((p) => ({ path: resolve(base, p), format: formatOf(p) }));
     // As datasets.load_dataset: a bare path or list is the "train" split.
     const splits = typeof files === 'string' || Array.isArray(files) ? { train: list(files) } : Object.fromEntries(Object.entries(files ?? {}).map(([k, v]) => [k, list(v)]));
-    dataset = { kind: 'local', format: raw.dataset_path as DataFormat, splits };
+    dataset = { kind: 'local', splits };
   } else {
     dataset = { kind: 'hub', path: raw.dataset_path, name: raw.dataset_name ?? null };
   }
