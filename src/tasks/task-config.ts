@@ -9,11 +9,18 @@ import { ConfigError } from '../core/errors.js';
 import { contentHash } from '../core/signature.js';
 import { unknownNameMessage } from '../core/suggest.js';
 import { DATA_FORMATS, formatFromPath, type DataFormat } from '../data/loaders.js';
+import {
+  DEFAULT_METRICS,
+  FILTER_OPTIONS,
+  METRIC,
+  METRIC_DEFAULTS,
+  type OutputType,
+  type RawTaskConfig,
+  TASK_CONFIG_SCHEMA,
+} from './task-schema.js';
 
-export const OUTPUT_TYPES = ['multiple_choice', 'loglikelihood', 'loglikelihood_rolling', 'generate_until'] as const;
-export type OutputType = (typeof OUTPUT_TYPES)[number];
-export const FILTER_FUNCTIONS = ['regex', 'take_first', 'majority_vote', 'lowercase', 'strip', 'map'] as const;
-export type FilterFunction = (typeof FILTER_FUNCTIONS)[number];
+export { FILTER_FUNCTIONS, type FilterFunction, OUTPUT_TYPES, type OutputType } from './task-schema.js';
+
 
 /** One step of a filter pipeline, with the harness's defaults filled in. */
 export type FilterStep =
@@ -97,123 +104,6 @@ export interface TaskConfig {
   version: number | null;
   cluster_field: string | null;
 }
-
-// The file schema. Objects are strict so an unknown key is an error with a "did you mean".
-const str = z.string();
-const strOrList = z.union([str, z.array(str)], { error: 'expected a string or a list of strings' });
-const split = str.nullable().optional();
-
-const FILTER_STEP = z.strictObject({
-  function: z.enum(FILTER_FUNCTIONS),
-  regex_pattern: str.optional(),
-  group_select: z.int().optional(),
-  fallback: str.optional(),
-  mapping_dict: z.record(str, z.unknown()).optional(),
-  default_value: z.unknown().optional(),
-});
-
-const METRIC = z.strictObject({
-  metric: str,
-  aggregation: str.optional(),
-  higher_is_better: z.boolean().optional(),
-  ignore_case: z.boolean().optional(),
-  ignore_punctuation: z.boolean().optional(),
-  regexes_to_ignore: z.array(str).optional(),
-});
-
-const TASK_CONFIG_SCHEMA = z.strictObject({
-  task: str,
-  task_alias: str.optional(),
-  tag: strOrList.optional(),
-  group: strOrList.optional(),
-  dataset_path: str.optional(),
-  dataset_name: str.nullable().optional(),
-  dataset_kwargs: z
-    .strictObject({
-      data_files: z.union([str, z.array(str), z.record(str, strOrList)], { error: 'expected a path, a list of paths, or {split: path}' }).optional(),
-      // Accepted so harness files load unchanged; assay never runs dataset scripts.
-      trust_remote_code: z.boolean().optional(),
-    })
-    .optional(),
-  data: z
-    .strictObject({
-      path: str,
-      format: z.enum(DATA_FORMATS).optional(),
-      split: str.optional(),
-      columns: z.array(str).optional(),
-      fields: z.union([z.record(str, str), z.array(str)], { error: 'expected {newName: column} or a list of columns' }).optional(),
-    })
-    .optional(),
-  test_split: split,
-  validation_split: split,
-  training_split: split,
-  fewshot_split: split,
-  doc_to_text: z.union([str, z.int()], { error: 'expected a template string or a field name' }).optional(),
-  doc_to_target: z.union([str, z.int()], { error: 'expected a template string, a field name or an integer' }).optional(),
-  doc_to_choice: strOrList.optional(),
-  target_delimiter: str.optional(),
-  fewshot_delimiter: str.optional(),
-  description: str.optional(),
-  num_fewshot: z.int().min(0).optional(),
-  fewshot_config: z
-    .strictObject({
-      sampler: z.enum(['first_n', 'random']).optional(),
-      samples: z.array(z.record(str, z.unknown())).optional(),
-    })
-    .optional(),
-  output_type: z.enum(OUTPUT_TYPES).optional(),
-  generation_kwargs: z
-    .strictObject({
-      until: strOrList.optional(),
-      max_gen_toks: z.int().min(1).optional(),
-      temperature: z.number().min(0).optional(),
-      do_sample: z.boolean().optional(),
-    })
-    .optional(),
-  filter_list: z.array(z.strictObject({ name: str, filter: z.array(FILTER_STEP).min(1) })).min(1).optional(),
-  metric_list: z.array(METRIC).min(1).optional(),
-  repeats: z.int().min(1).optional(),
-  should_decontaminate: z.boolean().optional(),
-  doc_to_decontamination_query: str.optional(),
-  metadata: z.record(str, z.unknown()).optional(),
-  cluster_field: str.optional(),
-});
-type RawTaskConfig = z.infer<typeof TASK_CONFIG_SCHEMA>;
-
-/** Metrics the harness uses when `metric_list` is absent (lm_eval/api/registry.py DEFAULT_METRIC_REGISTRY). */
-const DEFAULT_METRICS: Record<OutputType, string[]> = {
-  loglikelihood: ['perplexity', 'acc'],
-  loglikelihood_rolling: ['word_perplexity', 'byte_perplexity', 'bits_per_byte'],
-  multiple_choice: ['acc', 'acc_norm'],
-  generate_until: ['exact_match'],
-};
-
-/** Each built-in metric's default aggregation and direction (the harness's @register_metric). */
-const METRIC_DEFAULTS: Record<string, { aggregation: string; higher_is_better: boolean }> = {
-  acc: { aggregation: 'mean', higher_is_better: true },
-  acc_norm: { aggregation: 'mean', higher_is_better: true },
-  acc_mutual_info: { aggregation: 'mean', higher_is_better: true },
-  exact_match: { aggregation: 'mean', higher_is_better: true },
-  perplexity: { aggregation: 'perplexity', higher_is_better: false },
-  word_perplexity: { aggregation: 'weighted_perplexity', higher_is_better: false },
-  byte_perplexity: { aggregation: 'weighted_perplexity', higher_is_better: false },
-  bits_per_byte: { aggregation: 'bits_per_byte', higher_is_better: false },
-  bleu: { aggregation: 'bleu', higher_is_better: true },
-  chrf: { aggregation: 'chrf', higher_is_better: true },
-  ter: { aggregation: 'ter', higher_is_better: false },
-  f1: { aggregation: 'f1', higher_is_better: true },
-  mcc: { aggregation: 'matthews_corrcoef', higher_is_better: true },
-};
-
-/** Options each filter function accepts (lm_eval/filters/*.py constructor arguments). */
-const FILTER_OPTIONS: Record<FilterFunction, readonly string[]> = {
-  regex: ['regex_pattern', 'group_select', 'fallback'],
-  map: ['mapping_dict', 'default_value'],
-  take_first: [],
-  majority_vote: [],
-  lowercase: [],
-  strip: [],
-};
 
 /** Reads and validates a task YAML file; `include:` paths are resolved beside it. */
 export function loadTaskConfig(file: string): TaskConfig {
