@@ -6,12 +6,11 @@ import { InputError, UsageError } from '../core/errors.js';
 import { formatSignature } from '../core/signature.js';
 import { unknownNameMessage } from '../core/suggest.js';
 import { clipAgainstTable, loadReferences, table } from './bleu-ngrams.js';
+import { mergeOptions, SACREBLEU_VERSION } from './options.js';
 import { pyLower, pyRstrip } from './python-text.js';
 import { tokenizers } from './tokenizers/index.js';
 import type { CorpusMetric, MetricResult } from './types.js';
 
-/** The sacrebleu release whose numbers and signature this module reproduces. */
-export const SACREBLEU_VERSION = '2.6.0';
 
 /** Smoothing methods with their default parameter (Chen & Cherry, 2014); null = takes none. */
 export const BLEU_SMOOTH_DEFAULTS = { none: null, floor: 0.1, 'add-k': 1, exp: null } as const;
@@ -104,10 +103,7 @@ const DEFAULTS: BleuOptions = {
 };
 
 function resolveOptions(options: Partial<BleuOptions> = {}): BleuOptions {
-  const merged = { ...DEFAULTS };
-  for (const [key, value] of Object.entries(options) as [keyof BleuOptions, unknown][]) {
-    if (value !== undefined) (merged as Record<keyof BleuOptions, unknown>)[key] = value;
-  }
+  const merged = mergeOptions('bleu', DEFAULTS, options);
   if (typeof merged.tokenize !== 'string' || !tokenizers.has(merged.tokenize)) {
     throw new UsageError(`bleu option "tokenize": ${unknownNameMessage('tokenizer', String(merged.tokenize), tokenizers.names())}`);
   }

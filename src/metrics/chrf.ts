@@ -5,12 +5,10 @@
 // n-grams (Σ min(h, r) without a hypothesis counter); the numbers are identical.
 import { UsageError } from '../core/errors.js';
 import { formatSignature } from '../core/signature.js';
-import { unknownNameMessage } from '../core/suggest.js';
+import { mergeOptions, requireBooleans, requireNrefs, SACREBLEU_VERSION } from './options.js';
 import { isPyWhitespace, pyLower, pySplit } from './python-text.js';
 import type { CorpusMetric, MetricResult } from './types.js';
 
-/** The sacrebleu release whose numbers and signature this metric reproduces. */
-const SACREBLEU_VERSION = '2.6.0';
 
 export interface ChrfOptions {
   /** Character n-gram order (sacrebleu `char_order`, default 6). */
@@ -48,13 +46,7 @@ const DEFAULTS: ChrfOptions = {
 };
 
 function resolveChrfOptions(options: Partial<ChrfOptions> = {}): ChrfOptions {
-  for (const key of Object.keys(options)) {
-    if (!(key in DEFAULTS)) throw new UsageError(unknownNameMessage('chrF option', key, Object.keys(DEFAULTS)));
-  }
-  const out: ChrfOptions = { ...DEFAULTS };
-  for (const [key, value] of Object.entries(options) as [keyof ChrfOptions, unknown][]) {
-    if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
-  }
+  const out = mergeOptions('chrF', DEFAULTS, options);
   const integerAtLeast = (key: 'charOrder' | 'wordOrder' | 'beta', min: number): void => {
     const v = out[key];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
@@ -64,17 +56,11 @@ function resolveChrfOptions(options: Partial<ChrfOptions> = {}): ChrfOptions {
   integerAtLeast('charOrder', 0);
   integerAtLeast('wordOrder', 0);
   integerAtLeast('beta', 0);
-  if (out.nrefs !== 'var' && (!Number.isInteger(out.nrefs) || out.nrefs < 1)) {
-    throw new UsageError(`chrF option nrefs must be an integer >= 1 or "var" (got ${JSON.stringify(out.nrefs)})`);
-  }
+  requireNrefs('chrF', out.nrefs);
   if (out.charOrder + out.wordOrder === 0) {
     throw new UsageError('chrF needs charOrder + wordOrder >= 1 (got 0 and 0)');
   }
-  for (const key of ['lowercase', 'whitespace', 'epsSmoothing'] as const) {
-    if (typeof out[key] !== 'boolean') {
-      throw new UsageError(`chrF option ${key} must be true or false (got ${JSON.stringify(out[key])})`);
-    }
-  }
+  requireBooleans('chrF', out, ['lowercase', 'whitespace', 'epsSmoothing']);
   return out;
 }
 

@@ -1,5 +1,6 @@
 // The reference metrics (sacrebleu, rouge-score, SQuAD ports) and their shared pieces.
 export * from './bleu.js';
+export { SACREBLEU_VERSION } from './options.js';
 export * from './chrf.js';
 export * from './ter.js';
 export * from './tokenizers/index.js';

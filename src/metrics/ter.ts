@@ -2,14 +2,12 @@
 // fewest edits over the references, and the *average* reference length per segment.
 import { UsageError } from '../core/errors.js';
 import { formatSignature } from '../core/signature.js';
-import { unknownNameMessage } from '../core/suggest.js';
+import { mergeOptions, requireBooleans, requireNrefs, SACREBLEU_VERSION } from './options.js';
 import { pyRstrip, pySplit } from './python-text.js';
 import { translationEditRateIds, WordIds } from './ter-edits.js';
 import { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
 import type { CorpusMetric, MetricResult } from './types.js';
 
-/** The sacrebleu release whose numbers and signature this metric reproduces. */
-const SACREBLEU_VERSION = '2.6.0';
 
 export { tercomTokenize, type TercomOptions } from './ter-tokenizer.js';
 
@@ -43,21 +41,9 @@ const DEFAULTS: TerOptions = {
 };
 
 function resolveTerOptions(options: Partial<TerOptions> = {}): TerOptions {
-  for (const key of Object.keys(options)) {
-    if (!(key in DEFAULTS)) throw new UsageError(unknownNameMessage('TER option', key, Object.keys(DEFAULTS)));
-  }
-  const out: TerOptions = { ...DEFAULTS };
-  for (const [key, value] of Object.entries(options)) {
-    if (value !== undefined) (out as unknown as Record<string, unknown>)[key] = value;
-  }
-  for (const key of ['normalized', 'noPunct', 'asianSupport', 'caseSensitive'] as const) {
-    if (typeof out[key] !== 'boolean') {
-      throw new UsageError(`TER option ${key} must be true or false (got ${JSON.stringify(out[key])})`);
-    }
-  }
-  if (out.nrefs !== 'var' && (!Number.isInteger(out.nrefs) || out.nrefs < 1)) {
-    throw new UsageError(`TER option nrefs must be an integer >= 1 or "var" (got ${JSON.stringify(out.nrefs)})`);
-  }
+  const out = mergeOptions('TER', DEFAULTS, options);
+  requireBooleans('TER', out, ['normalized', 'noPunct', 'asianSupport', 'caseSensitive']);
+  requireNrefs('TER', out.nrefs);
   return out;
 }
 
