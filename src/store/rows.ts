@@ -21,7 +21,9 @@ export const provenanceSchema = z.object({
   seed: z.number().int().nullable(),
   toolVersion: z.string(),
   gitCommit: z.string().nullable(),
+  plan: jsonSchema.optional(),
 });
+export const itemsSchema = z.record(z.string(), jsonSchema);
 export const totalsSchema = z.object({
   samples: z.number().int().nonnegative(),
   errors: z.number().int().nonnegative(),
@@ -57,6 +59,7 @@ export interface SampleRow {
   output_tokens: number | null;
   cost_usd: number | null;
   cached: number;
+  items: string | null;
 }
 
 export interface AggregateRow {

@@ -80,6 +80,11 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tags_tag ON tags (tag, run_id);
     `,
   },
+  {
+    version: 2,
+    description: 'samples.items: the per-metric aggregation inputs (JSON), so aggregates are recomputed from the store',
+    sql: `ALTER TABLE samples ADD COLUMN items TEXT;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

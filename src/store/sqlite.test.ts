@@ -44,7 +44,10 @@ describe('SQLiteStore schema and migrations', () => {
 
     const raw = new Database(path);
     expect(schemaVersion(raw)).toBe(SCHEMA_VERSION);
-    expect(raw.prepare('SELECT version, description FROM schema_version').all()).toEqual([{ version: 1, description: MIGRATIONS[0].description }]);
+    expect(raw.prepare('SELECT version, description FROM schema_version').all()).toEqual([
+      { version: 1, description: MIGRATIONS[0].description },
+      { version: 2, description: MIGRATIONS[1].description },
+    ]);
     expect(migrate(raw)).toEqual([]);
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
@@ -58,9 +61,9 @@ describe('SQLiteStore schema and migrations', () => {
   it('applies only the migrations after the stored version, in order', () => {
     const raw = new Database(':memory:');
     expect(migrate(raw, MIGRATIONS.slice(0, 1))).toEqual([1]);
-    const later = [...MIGRATIONS, { version: 2, description: 'x', sql: 'CREATE TABLE extra (a INTEGER)' }, { version: 3, description: 'y', sql: 'ALTER TABLE extra ADD COLUMN b TEXT' }];
-    expect(migrate(raw, later)).toEqual([2, 3]);
-    expect(schemaVersion(raw)).toBe(3);
+    const later = [...MIGRATIONS, { version: 3, description: 'x', sql: 'CREATE TABLE extra (a INTEGER)' }, { version: 4, description: 'y', sql: 'ALTER TABLE extra ADD COLUMN b TEXT' }];
+    expect(migrate(raw, later)).toEqual([2, 3, 4]);
+    expect(schemaVersion(raw)).toBe(4);
     expect(raw.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all('extra')).toEqual([{ name: 'a' }, { name: 'b' }]);
     raw.close();
   });
@@ -68,9 +71,9 @@ describe('SQLiteStore schema and migrations', () => {
   it('rolls back a migration that fails, leaving the previous version', () => {
     const raw = new Database(':memory:');
     migrate(raw);
-    const broken = [...MIGRATIONS, { version: 2, description: 'x', sql: 'CREATE TABLE ok (a INTEGER); CREATE TABLE runs (a INTEGER)' }];
+    const broken = [...MIGRATIONS, { version: 3, description: 'x', sql: 'CREATE TABLE ok (a INTEGER); CREATE TABLE runs (a INTEGER)' }];
     expect(() => migrate(raw, broken)).toThrow('table runs already exists');
-    expect(schemaVersion(raw)).toBe(1);
+    expect(schemaVersion(raw)).toBe(2);
     expect(raw.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'ok'").get()).toEqual({ n: 0 });
     raw.close();
   });
@@ -78,9 +81,9 @@ describe('SQLiteStore schema and migrations', () => {
   it('refuses a database from a newer assay', () => {
     const path = tempFile();
     const raw = new Database(path);
-    migrate(raw, [...MIGRATIONS, { version: 2, description: 'future', sql: 'CREATE TABLE future (a INTEGER)' }]);
+    migrate(raw, [...MIGRATIONS, { version: 3, description: 'future', sql: 'CREATE TABLE future (a INTEGER)' }]);
     raw.close();
-    expect(() => SQLiteStore.open(path)).toThrow(`${path}: the results store has schema version 2, newer than this assay's 1; upgrade assay or use another --store path`);
+    expect(() => SQLiteStore.open(path)).toThrow(`${path}: the results store has schema version 3, newer than this assay's 2; upgrade assay or use another --store path`);
   });
 
   it('refuses a file that is not a database with an IO error', () => {

@@ -14,6 +14,7 @@ import {
   jsonSchema,
   orNaN,
   provenanceSchema,
+  itemsSchema,
   RUN_COLUMNS,
   totalsSchema,
   type AggregateRow,
@@ -75,8 +76,8 @@ export class SQLiteStore implements ResultStore {
       deleteSample: db.prepare('DELETE FROM samples WHERE id = ?'),
       insertSample: db.prepare(
         `INSERT INTO samples (run_id, task, doc_id, repeat, inputs, prompt, raw_response, filtered_answer, status,
-           error_reason, latency_ms, input_tokens, output_tokens, cost_usd, cached)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           error_reason, latency_ms, input_tokens, output_tokens, cost_usd, cached, items)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       insertScore: db.prepare('INSERT INTO scores (sample_id, metric, value) VALUES (?, ?, ?)'),
       keys: db.prepare<[string], { task: string; doc_id: number; repeat: number }>('SELECT task, doc_id, repeat FROM samples WHERE run_id = ?'),
@@ -85,7 +86,7 @@ export class SQLiteStore implements ResultStore {
       ),
       page: db.prepare<[string, string, number, number], SampleRow>(
         `SELECT id, task, doc_id, repeat, inputs, prompt, raw_response, filtered_answer, status, error_reason,
-           latency_ms, input_tokens, output_tokens, cost_usd, cached
+           latency_ms, input_tokens, output_tokens, cost_usd, cached, items
          FROM samples
          -- The OFFSET walks the unique index alone (covering: it holds the rowid), not the table rows.
          WHERE id IN (SELECT id FROM samples WHERE run_id = ? AND task = ? ORDER BY doc_id, repeat LIMIT ? OFFSET ?)
@@ -173,6 +174,7 @@ export class SQLiteStore implements ResultStore {
           sample.outputTokens,
           sample.costUsd,
           sample.cached ? 1 : 0,
+          sample.items === undefined ? null : JSON.stringify(sample.items),
         );
         for (const [metric, value] of Object.entries(sample.scores)) this.stmt.insertScore.run(info.lastInsertRowid, metric, value);
         result.inserted++;
@@ -346,6 +348,7 @@ export class SQLiteStore implements ResultStore {
       outputTokens: row.output_tokens,
       costUsd: row.cost_usd,
       cached: row.cached === 1,
+      ...(row.items === null ? {} : { items: this.readJson(row.items, itemsSchema, 'samples.items', `run ${runId} task ${row.task} doc ${row.doc_id} repeat ${row.repeat}`) }),
     };
   }
 

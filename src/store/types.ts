@@ -33,6 +33,8 @@ export interface RunProvenance {
   toolVersion: string;
   /** `git rev-parse HEAD` of the tool, or null outside a checkout. */
   gitCommit: string | null;
+  /** What the run was asked to do (task files, limits, provider options), so `--resume` can redo it. */
+  plan?: JsonValue;
 }
 
 export interface RunTotals {
@@ -89,6 +91,11 @@ export interface Sample extends SampleKey {
   costUsd: number | null;
   /** Whether the response came from the response cache. */
   cached: boolean;
+  /**
+   * Per `"<metric>,<filter>"` key, what the metric's aggregation consumes (a number, or a pair
+   * such as `[loglikelihood, words]` or `[reference, prediction]`); absent for an errored sample.
+   */
+  items?: { [key: string]: JsonValue };
 }
 
 export interface Aggregate {

@@ -106,6 +106,15 @@ export function runStoreContract(name: string, open: OpenStore): void {
       expect(await store.samplePage(id, 'arc_easy', 0, 10)).toEqual({ samples: [], total: 0 });
     });
 
+    it('round-trips aggregation items and the run plan', async () => {
+      const plan = { tasks: ['/abs/task.yaml'], limit: 10, numFewshot: null };
+      const id = await store.createRun({ ...provenance(), plan });
+      const items = { 'perplexity,none': -3.25, 'word_perplexity,none': [-12.5, 7], 'bleu,none': ['the ref', 'the hyp'] };
+      await store.appendSamples(id, [sample(0, { items })]);
+      expect((await store.samplePage(id, 'hellaswag', 0, 1)).samples[0]).toEqual(sample(0, { items }));
+      expect((await store.getRun(id))?.provenance.plan).toEqual(plan);
+    });
+
     it('keeps NaN and infinite scores', async () => {
       const id = await store.createRun(provenance());
       await store.appendSamples(id, [sample(0, { scores: { bleu: Number.NaN, perplexity: Number.POSITIVE_INFINITY } })]);
