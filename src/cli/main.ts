@@ -9,9 +9,10 @@ import { registerSignificance } from './commands/significance.js';
 import { registerAgreement } from './commands/agreement.js';
 import { registerRank } from './commands/rank.js';
 import { registerCache } from './commands/cache.js';
+import { registerRuns } from './commands/runs.js';
 
 /** Every command, in the order `assay --help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerScore, registerSignificance, registerAgreement, registerRank, registerCache];
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerScore, registerSignificance, registerAgreement, registerRank, registerCache, registerRuns];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('assay')
