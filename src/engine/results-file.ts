@@ -4,11 +4,13 @@
 // the harness's (`<metric>_ci,<filter>`, `<metric>_n,<filter>`, a top-level `assay`). Differences:
 // NaN is written as null (JSON has no NaN; the harness writes a bare `NaN`), and there are no
 // per-sample `task_hashes` (assay keeps task, data and template hashes under `assay.provenance`).
+// The samples export beside it: JSON Lines or RFC 4180 CSV, streamed page by page from the store.
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { AssayError } from '../core/errors.js';
-import type { Aggregate, JsonValue, Run } from '../store/types.js';
+import type { Aggregate, JsonValue, ResultStore, Run, Sample } from '../store/types.js';
 
 export interface ResultsFileInput {
   run: Run;
@@ -29,7 +31,7 @@ type JsonObject = { [key: string]: JsonValue };
 export function resultsFile(input: ResultsFileInput): Record<string, unknown> {
   const { run, aggregates } = input;
   const configs = input.configs ?? {};
-  const tasks = taskOrder(run, aggregates);
+  const tasks = runTasks(run, aggregates);
 
   const results: { [task: string]: JsonObject } = {};
   const nSamples: { [task: string]: JsonObject } = {};
@@ -75,6 +77,9 @@ export function resultsFile(input: ResultsFileInput): Record<string, unknown> {
   }
 
   const provenance = run.provenance;
+  // Provenance members beyond the fixed ones (e.g. the run's plan) are kept, under snake_case names.
+  const { model: _model, modelParams: _params, tasks: _tasks, seed: _seed, toolVersion: _tool, gitCommit: _git, ...rest } = provenance;
+  const extras = Object.fromEntries(Object.entries(rest).map(([key, value]) => [snakeName(key), toJson(value)]));
   const colon = run.model.indexOf(':');
   const modelSource = colon > 0 ? run.model.slice(0, colon) : null;
   const modelName = colon > 0 ? run.model.slice(colon + 1) : run.model;
@@ -120,7 +125,7 @@ export function resultsFile(input: ResultsFileInput): Record<string, unknown> {
             { task_file_hash: t.taskFileHash, data_hash: t.dataHash, template_hash: t.templateHash, fewshot_seed: t.fewshotSeed },
           ]),
         ),
-        ...(provenance.plan === undefined ? {} : { plan: toJson(provenance.plan) }),
+        ...extras,
       },
       totals:
         run.totals === null
@@ -148,24 +153,117 @@ export async function writeResultsFile(path: string, input: ResultsFileInput): P
   await writeFileAtomic(path, resultsFileText(input));
 }
 
-/** Writes `text` to `path` through a temporary file in the same folder, so readers never see half a file. */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+/**
+ * Writes `content` (text, or text chunks written as they come, with backpressure) to a temporary
+ * file in the same folder and renames it over `path`, so readers never see half a file.
+ */
+export async function writeFileAtomic(path: string, content: string | AsyncIterable<string>): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(tmp, text, 'utf8');
+    const stream = createWriteStream(tmp, { encoding: 'utf8' });
+    const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+    failed.catch(() => undefined);
+    const write = async (text: string): Promise<void> => {
+      if (!stream.write(text)) await Promise.race([new Promise<void>((resolve) => stream.once('drain', () => resolve())), failed]);
+    };
+    try {
+      if (typeof content === 'string') await write(content);
+      else for await (const text of content) await write(text);
+    } finally {
+      await Promise.race([new Promise<void>((resolve) => stream.end(() => resolve())), failed]);
+    }
     await rename(tmp, path);
   } catch (error) {
     await rm(tmp, { force: true });
+    if (error instanceof AssayError) throw error;
     throw new AssayError('IO', `cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 
-/** Tasks in the run's order (the harness keeps task load order), then any only the aggregates name. */
-function taskOrder(run: Run, aggregates: readonly Aggregate[]): string[] {
+/** The run's tasks in its order (the harness keeps task load order), then any only the aggregates name. */
+export function runTasks(run: Run, aggregates: readonly Aggregate[]): string[] {
   const tasks = run.provenance.tasks.map((t) => t.task);
   for (const a of aggregates) if (!tasks.includes(a.task)) tasks.push(a.task);
   return tasks;
+}
+
+// ---- samples ---------------------------------------------------------------------------------
+
+/** Samples read per store page while exporting. */
+const PAGE = 500;
+
+/** A piece of an export file and how many samples it holds. */
+export interface FileChunk {
+  text: string;
+  samples: number;
+}
+
+/** The fixed CSV columns; one column per metric follows, sorted by name. */
+export const CSV_COLUMNS = [
+  'run_id', 'task', 'doc_id', 'repeat', 'status', 'error_reason', 'filtered_answer', 'raw_response',
+  'latency_ms', 'input_tokens', 'output_tokens', 'cost_usd', 'cached',
+] as const;
+
+/**
+ * The run's samples as JSON Lines (every field, snake_case names, NaN as null) or CSV, one chunk
+ * per store page, tasks in order and samples by (doc_id, repeat). CSV reads the samples twice:
+ * once for the metric columns, which the header must name, then for the rows.
+ */
+export async function* sampleFileChunks(store: ResultStore, run: Run, format: 'jsonl' | 'csv', tasks: readonly string[] = runTasks(run, [])): AsyncGenerator<FileChunk> {
+  if (format === 'jsonl') {
+    for await (const page of samplePages(store, run.id, tasks)) {
+      yield { text: page.map((s) => `${JSON.stringify(snakeCase({ runId: run.id, ...s }))}\n`).join(''), samples: page.length };
+    }
+    return;
+  }
+  const metricSet = new Set<string>();
+  for await (const page of samplePages(store, run.id, tasks)) for (const s of page) for (const m of Object.keys(s.scores)) metricSet.add(m);
+  const metrics = [...metricSet].sort();
+  const fixed: readonly string[] = CSV_COLUMNS;
+  // A metric named like a fixed column is written as `score:<name>`, so no header repeats.
+  yield { text: csvLine([...CSV_COLUMNS, ...metrics.map((m) => (fixed.includes(m) ? `score:${m}` : m))]), samples: 0 };
+  for await (const page of samplePages(store, run.id, tasks)) {
+    let text = '';
+    for (const s of page) {
+      text += csvLine([
+        run.id, s.task, s.docId, s.repeat, s.status, s.errorReason, s.filteredAnswer, s.rawResponse,
+        s.latencyMs, s.inputTokens, s.outputTokens, s.costUsd, s.cached ? 'true' : 'false',
+        ...metrics.map((m) => (m in s.scores ? s.scores[m] : null)),
+      ]);
+    }
+    yield { text, samples: page.length };
+  }
+}
+
+async function* samplePages(store: ResultStore, runId: string, tasks: readonly string[]): AsyncGenerator<Sample[]> {
+  for (const task of tasks) {
+    for (let offset = 0; ; offset += PAGE) {
+      const { samples } = await store.samplePage(runId, task, offset, PAGE);
+      if (samples.length > 0) yield samples;
+      if (samples.length < PAGE) break;
+    }
+  }
+}
+
+/** One RFC 4180 record: CRLF-terminated; a field with a quote, comma, CR or LF is quoted, quotes doubled; null is empty. */
+export function csvLine(fields: ReadonlyArray<string | number | null>): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = typeof value === 'number' ? String(value) : value;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function snakeName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** A record under the snake_case names the CSV columns and harness files use (`docId` → `doc_id`). */
+function snakeCase(record: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [snakeName(key), value]));
 }
 
 function finite(x: number): number | null {

@@ -1,20 +1,16 @@
 // `assay runs list|show|export`: read the results store (src/store) without changing a run, after
 // lm-evaluation-harness's results/samples files and inspect_ai's `inspect log` listing. Text output
 // escapes control characters: prompts and responses are untrusted and must not drive the terminal.
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AssayError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { closestNames, unknownNameMessage } from '../../core/suggest.js';
-import { resultsFileText } from '../../engine/results-file.js';
+import { resultsFileText, runTasks, sampleFileChunks, writeFileAtomic, type FileChunk } from '../../engine/results-file.js';
 import { DEFAULT_STORE_PATH, SQLiteStore } from '../../store/sqlite.js';
 import { RUN_STATUSES, type Aggregate, type ResultStore, type Run, type RunStatus, type Sample } from '../../store/types.js';
 import { parseFormat, parseIntegerFlag } from '../flags.js';
 import type { CliIO } from '../io.js';
 
-const PAGE = 500;
 const PROMPT_WIDTH = 40;
 const RESPONSE_WIDTH = 40;
 
@@ -103,19 +99,31 @@ export function registerRuns(program: Command, io: CliIO): void {
       await withStore(requireStore(storePath(flags.store)), async (store) => {
         const run = await resolveRun(store, id, storePath(flags.store));
         const aggregates = await store.aggregates(run.id);
-        const sink = flags.output === undefined ? stdoutSink(io) : await fileSink(flags.output);
-        let samples: number | undefined;
-        try {
-          if (format === 'json') await sink.write(resultsFileText({ run, aggregates, tags: await store.tags(run.id) }));
-          else samples = await exportSamples(store, run, runTasks(run, aggregates), format, sink);
-          await sink.close();
-        } catch (error) {
-          await sink.abort();
-          throw error;
+        const tags = await store.tags(run.id);
+        const chunks: AsyncIterable<FileChunk> =
+          format === 'json' ? single(resultsFileText({ run, aggregates, tags })) : sampleFileChunks(store, run, format, runTasks(run, aggregates));
+        let samples = 0;
+        const counted = (async function* () {
+          for await (const chunk of chunks) {
+            samples += chunk.samples;
+            yield chunk.text;
+          }
+        })();
+        if (flags.output === undefined) {
+          for await (const text of counted) {
+            io.out(text);
+            await io.drain?.();
+          }
+        } else {
+          await writeFileAtomic(flags.output, counted);
+          io.out(`wrote ${flags.output}${format === 'json' ? '' : ` (${samples} sample${samples === 1 ? '' : 's'})`}\n`);
         }
-        if (flags.output !== undefined) io.out(`wrote ${flags.output}${samples === undefined ? '' : ` (${samples} sample${samples === 1 ? '' : 's'})`}\n`);
       });
     });
+}
+
+async function* single(text: string): AsyncGenerator<FileChunk> {
+  yield { text, samples: 0 };
 }
 
 // ---- the store ------------------------------------------------------------------------------
@@ -149,13 +157,6 @@ export async function resolveRun(store: ResultStore, id: string, path: string): 
   const close = closestNames(prefix, ids, 1);
   const hint = close.length > 0 ? `; did you mean ${close[0]}?` : '';
   throw new UsageError(`unknown run id "${id}" in ${path}${hint} (\`assay runs list\` shows the stored runs)`);
-}
-
-/** The run's tasks in its order, then any only the aggregates name. */
-function runTasks(run: Run, aggregates: readonly Aggregate[]): string[] {
-  const tasks = run.provenance.tasks.map((t) => t.task);
-  for (const a of aggregates) if (!tasks.includes(a.task)) tasks.push(a.task);
-  return tasks;
 }
 
 function onlyTask(run: Run, tasks: readonly string[]): string {
@@ -351,128 +352,4 @@ function clip(text: string, width: number): string {
     used += size(piece);
   }
   return `${out}…`;
-}
-
-// ---- export ---------------------------------------------------------------------------------
-
-interface Sink {
-  write(text: string): Promise<void>;
-  close(): Promise<void>;
-  abort(): Promise<void>;
-}
-
-function stdoutSink(io: CliIO): Sink {
-  return {
-    async write(text) {
-      io.out(text);
-      await io.drain?.();
-    },
-    async close() {},
-    async abort() {},
-  };
-}
-
-/** A file written through a temporary file beside it and renamed when complete. */
-async function fileSink(path: string): Promise<Sink> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const fail = (error: unknown): AssayError => new AssayError('IO', `cannot write ${path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  let stream: WriteStream;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    stream = createWriteStream(tmp, { encoding: 'utf8' });
-    await new Promise<void>((resolve, reject) => stream.once('open', () => resolve()).once('error', reject));
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw fail(error);
-  }
-  let failure: unknown;
-  stream.on('error', (error) => (failure ??= error));
-  return {
-    async write(text) {
-      if (failure !== undefined) throw fail(failure);
-      if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-    },
-    async close() {
-      await new Promise<void>((resolve) => stream.end(() => resolve()));
-      if (failure !== undefined) {
-        await rm(tmp, { force: true });
-        throw fail(failure);
-      }
-      try {
-        await rename(tmp, path);
-      } catch (error) {
-        await rm(tmp, { force: true });
-        throw fail(error);
-      }
-    },
-    async abort() {
-      stream.destroy();
-      await rm(tmp, { force: true });
-    },
-  };
-}
-
-async function* allSamples(store: ResultStore, run: Run, tasks: readonly string[]): AsyncGenerator<Sample[]> {
-  for (const task of tasks) {
-    for (let offset = 0; ; offset += PAGE) {
-      const { samples } = await store.samplePage(run.id, task, offset, PAGE);
-      if (samples.length > 0) yield samples;
-      if (samples.length < PAGE) break;
-    }
-  }
-}
-
-export const CSV_COLUMNS = [
-  'run_id', 'task', 'doc_id', 'repeat', 'status', 'error_reason', 'filtered_answer', 'raw_response',
-  'latency_ms', 'input_tokens', 'output_tokens', 'cost_usd', 'cached',
-] as const;
-
-/** Streams the run's samples page by page; returns how many were written. */
-async function exportSamples(store: ResultStore, run: Run, tasks: readonly string[], format: 'jsonl' | 'csv', sink: Sink): Promise<number> {
-  let count = 0;
-  if (format === 'jsonl') {
-    for await (const page of allSamples(store, run, tasks)) {
-      await sink.write(page.map((s) => `${JSON.stringify(snakeCase({ runId: run.id, ...s }))}\n`).join(''));
-      count += page.length;
-    }
-    return count;
-  }
-  // The metric columns must be known before the header: one pass collects them, a second writes.
-  const metricSet = new Set<string>();
-  for await (const page of allSamples(store, run, tasks)) for (const s of page) for (const m of Object.keys(s.scores)) metricSet.add(m);
-  const metrics = [...metricSet].sort();
-  const fixedColumns: readonly string[] = CSV_COLUMNS;
-  // A metric named like a fixed column is written as `score:<name>` so no header repeats.
-  const header = [...CSV_COLUMNS, ...metrics.map((m) => (fixedColumns.includes(m) ? `score:${m}` : m))];
-  await sink.write(csvLine(header));
-  for await (const page of allSamples(store, run, tasks)) {
-    let text = '';
-    for (const s of page) {
-      const row = [
-        run.id, s.task, s.docId, s.repeat, s.status, s.errorReason, s.filteredAnswer, s.rawResponse,
-        s.latencyMs, s.inputTokens, s.outputTokens, s.costUsd, s.cached ? 'true' : 'false',
-        ...metrics.map((m) => (m in s.scores ? s.scores[m] : null)),
-      ];
-      text += csvLine(row);
-    }
-    await sink.write(text);
-    count += page.length;
-  }
-  return count;
-}
-
-/** A sample's fields under the snake_case names the CSV columns and harness files use (`docId` → `doc_id`). */
-function snakeCase(record: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value]));
-}
-
-/** One RFC 4180 record: CRLF-terminated, fields with a quote, comma, CR or LF quoted, quotes doubled; null is empty. */
-export function csvLine(fields: ReadonlyArray<string | number | null>): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
-}
-
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  const text = typeof value === 'number' ? String(value) : value;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
