@@ -292,6 +292,19 @@ describe('resolveHubSplit / loadHubSplit', () => {
     }
   });
 
+  it('an empty URL list counts as an unknown split; a file without the PAR1 marks is refused and not cached', async () => {
+    const emptyList: typeof fetch = (input, init) => (String(input).endsWith('/parquet/default/dev') ? Promise.resolve(new Response('[]', { status: 200 })) : fetch(input, init));
+    const empty = await failure(resolveHubSplit('acme/simple', 'default', 'dev', await options({ fetch: emptyList })));
+    expect(empty.message).toBe('Hugging Face data set "acme/simple", config "default", split "dev": unknown split of config "default" "dev" (valid: train, test, partial-big)');
+
+    const html: typeof fetch = (input, init) => (String(input).endsWith('/0.parquet') ? Promise.resolve(new Response('<html>busy</html>', { status: 200 })) : fetch(input, init));
+    const opts = await options({ fetch: html });
+    const notParquet = await failure(resolveHubSplit('acme/simple', 'default', 'train', opts));
+    expect(notParquet.code).toBe('IO');
+    expect(notParquet.message).toBe('Hugging Face data set "acme/simple", config "default", split "train": /api/datasets/acme/simple/parquet/default/train/0.parquet is not a Parquet file (17 bytes without the PAR1 marks)');
+    expect(readdirSync(join(opts.cacheDir!, 'acme--simple', 'parquet', 'default', 'train'))).toEqual([]);
+  });
+
   it('bad names are UsageErrors before any request', async () => {
     const before = hub.requests.length;
     for (const repo of ['', 'a/b/c', 'a--b/c', 'owner/na..me', '-owner/name', 'owner/name.', 'has space/x']) {

@@ -64,6 +64,8 @@ export async function resolveHubSplit(repo: string, config: string | null, split
   }
   const listed = ctx.revision === undefined ? await listFromParquetApi(ctx) : await listFromTree(ctx);
   await mkdir(ctx.dir, { recursive: true }).catch((error: unknown) => ioError(ctx, `cannot create the cache folder ${ctx.dir}`, error));
+  // A stale manifest must not vouch for files this download is about to replace.
+  await unlink(join(ctx.dir, MANIFEST)).catch(() => undefined);
   const entries: ManifestFile[] = [];
   for (const [i, remote] of listed.files.entries()) {
     const name = `${String(i).padStart(4, '0')}.parquet`;
@@ -82,9 +84,9 @@ export async function loadHubSplit(repo: string, config: string | null, split: s
   const resolved = await resolveHubSplit(repo, config, split, options);
   const records: DataRecord[] = [];
   let columns: string[] = [];
-  for (const file of resolved.files) {
+  for (const [i, file] of resolved.files.entries()) {
     const dataset = await loadDataset(file, { format: 'parquet' });
-    if (records.length === 0 && columns.length === 0) columns = dataset.columns;
+    if (i === 0) columns = dataset.columns;
     for (const record of dataset.records) records.push(record);
   }
   return { records, hash: resolved.hash, files: resolved.files, columns, config: resolved.config };
@@ -219,14 +221,19 @@ interface RemoteFile {
 const URL_LIST = z.array(z.string());
 const ALL_SPLITS = z.record(z.string(), z.record(z.string(), URL_LIST));
 
-/** GET /api/datasets/{repo}/parquet/{config}/{split} → shard URLs; on 404 the whole listing says what exists. */
+/** GET /api/datasets/{repo}/parquet/{config}/{split} → shard URLs; when that finds nothing, the whole listing says what exists. */
 async function listFromParquetApi(ctx: Context): Promise<{ config: string; files: RemoteFile[] }> {
   const config = ctx.config ?? 'default';
   const base = `${ctx.endpoint}/api/datasets/${ctx.repo}/parquet`;
   const response = await get(ctx, `${base}/${encodeURIComponent(config)}/${encodeURIComponent(ctx.split)}`);
-  if (response.ok) return { config, files: (await json(ctx, response, URL_LIST)).map((url) => ({ url })) };
-  if (response.status !== 404) return throwHttp(ctx, response, 'listing');
-  await response.body?.cancel();
+  if (response.ok) {
+    const urls = await json(ctx, response, URL_LIST);
+    if (urls.length > 0) return { config, files: urls.map((url) => ({ url })) };
+  } else if (response.status === 401 || response.status === 403) {
+    return throwHttp(ctx, response, 'listing');
+  } else {
+    await response.body?.cancel();
+  }
   const all = await get(ctx, base);
   if (!all.ok) return throwHttp(ctx, all, 'listing');
   const listing = new Map(Object.entries(await json(ctx, all, ALL_SPLITS)).map(([c, splits]) => [c, new Map(Object.entries(splits).map(([s, urls]) => [s, urls.map((url) => ({ url }))]))]));
