@@ -46,7 +46,8 @@ export function resultsFile(input: ResultsFileInput): Record<string, unknown> {
     for (const a of own) {
       const key = `${a.metric},${a.filter}`;
       entry[key] = finite(a.value);
-      entry[`${a.metric}_stderr,${a.filter}`] = a.stderr === null ? 'N/A' : finite(a.stderr);
+      // "N/A" when there is no standard error, as the harness writes it (its table prints it; a null would not format).
+      entry[`${a.metric}_stderr,${a.filter}`] = a.stderr === null || !Number.isFinite(a.stderr) ? 'N/A' : a.stderr;
       entry[`${a.metric}_ci,${a.filter}`] = a.ciLow === null || a.ciHigh === null ? null : [finite(a.ciLow), finite(a.ciHigh)];
       entry[`${a.metric}_n,${a.filter}`] = a.n;
       methods[key] = { method: a.method, seed: a.seed };
