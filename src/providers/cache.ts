@@ -217,6 +217,7 @@ export function withCache(provider: Provider, cache: ResponseCache | undefined, 
       return through<{ text: string }, EmbeddingResult>('embed', texts.map((text) => ({ text })), (r, o) => provider.embed(r.map((x) => x.text), o), options);
     },
     countTokens: (text: string) => provider.countTokens(text),
+    ...(provider.check === undefined ? {} : { check: () => provider.check!() }),
     close: () => provider.close(),
   };
 }

@@ -127,6 +127,8 @@ export interface Provider {
   loglikelihoodRolling(requests: readonly RollingRequest[], options?: CallOptions): Promise<Settled<RollingResult>[]>;
   embed(texts: readonly string[], options?: CallOptions): Promise<Settled<EmbeddingResult>[]>;
   countTokens(text: string): Promise<number>;
+  /** Fails fast (an AssayError) when the backend cannot serve: server unreachable, key refused, model file missing. */
+  check?(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -3,7 +3,7 @@
 export { compileTemplate, pyLiteralEval, TemplateError } from './template.js';
 export type { CompileOptions, CompiledTemplate, PyValue } from './template.js';
 export { PyFloat, PyTuple, pyStr, pyRepr, pyIsDigit } from './py-values.js';
-export { buildRequests, TaskDocs, REQUEST_OUTPUT_TYPES } from './requests.js';
+export { buildRequests, createRequestBuilder, TaskDocs, REQUEST_OUTPUT_TYPES } from './requests.js';
 export type { BuildOptions, Doc, DocFunction, RequestOutputType, RequestRecord, TaskSpec, MultipleChoiceRecord, LoglikelihoodRecord, GenerateUntilRecord } from './requests.js';
 export { createFewshotSampler, FEWSHOT_SAMPLERS } from './fewshot.js';
 export type { FewshotOptions, FewshotSampler, FewshotSamplerName } from './fewshot.js';

@@ -181,6 +181,16 @@ function single(context: string | string[], task: string): string {
 
 /** The requests of every eval doc, in doc order (`doc_id` = position in `docs`). */
 export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: BuildOptions = {}): RequestRecord[] {
+  const build = createRequestBuilder(spec, docs[0], options);
+  return docs.map((doc, docId) => build(doc, docId));
+}
+
+/**
+ * The request of one eval doc at a time, for runners that stream docs: call it in doc order (the
+ * random few-shot sampler draws in sequence, as the harness's does). `firstDoc` decides, as
+ * ConfigurableTask.__init__ does, whether the task has one context per choice.
+ */
+export function createRequestBuilder(spec: TaskSpec, firstDoc: Doc | undefined, options: BuildOptions = {}): (doc: Doc, docId: number) => RequestRecord {
   const task = new TaskDocs(spec);
   const shots = spec.fewshot === undefined ? task : new TaskDocs({ ...spec, ...spec.fewshot, name: `${spec.name}.fewshot_config` });
   const k = options.numFewshot ?? 0;
@@ -192,8 +202,8 @@ export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: Bui
     sameSplit: options.sameSplit ?? false,
   });
   // ConfigurableTask.__init__: doc_to_text giving an int on the first doc marks a multiple-input task.
-  const multipleInput = docs.length > 0 && spec.docToChoice !== undefined && isInt(task.text(docs[0]!));
-  return docs.map((doc, docId) => {
+  const multipleInput = firstDoc !== undefined && spec.docToChoice !== undefined && isInt(task.text(firstDoc));
+  return (doc, docId) => {
     const description = spec.description === undefined ? '' : task.render('description', spec.description, doc);
     const prefix = description + sampler.examples(k, doc).map((ex) => shots.example(ex)).join('');
     const text = task.text(doc);
@@ -228,5 +238,5 @@ export function buildRequests(spec: TaskSpec, docs: readonly Doc[], options: Bui
       case 'generate_until':
         return { doc_id: docId, context: single(question(), spec.name), until: [...(spec.until ?? [task.fewshotDelimiter])] };
     }
-  });
+  };
 }

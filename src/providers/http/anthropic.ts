@@ -91,6 +91,11 @@ export class AnthropicProvider implements Provider {
     });
   }
 
+  async check(): Promise<void> {
+    readApiKey(this.apiKeyEnv, true, this.id);
+    await this.client.probe(`${this.baseUrl}/models`, this.id);
+  }
+
   async generate(requests: readonly GenerateRequest[], options: CallOptions = {}): Promise<Settled<GenerateResult>[]> {
     requireGenerateCapabilities(this, requests);
     readApiKey(this.apiKeyEnv, true, this.id);

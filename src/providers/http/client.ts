@@ -7,6 +7,7 @@ import { ConfigError } from '../../core/errors.js';
 import { AdaptiveLimiter, defaultSleep } from './limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, backoffDelayMs, isRetryableStatus, parseRetryAfter } from './retry.js';
 import type { RequestFailure, Settled } from '../types.js';
+import { AssayError } from '../../core/errors.js';
 import { type Transport, type TransportResponse, fetchTransport, getDefaultTransport } from './transport.js';
 
 export interface HttpClientOptions {
@@ -63,6 +64,7 @@ export class HttpClient {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
   private transport: Transport | undefined;
+  private readonly fetchImpl: typeof fetch | undefined;
 
   constructor(options: HttpClientOptions = {}) {
     checkSetting('concurrency', options.concurrency, 1, true);
@@ -77,6 +79,28 @@ export class HttpClient {
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.headers = options.headers ?? (() => ({}));
     this.secrets = options.secrets ?? (() => []);
+    this.fetchImpl = options.fetch;
+  }
+
+  /**
+   * Fails fast when the server cannot be reached or refuses the credentials: one GET of `url`
+   * (no retries). Any other HTTP answer, even 404 from a server without that route, counts as
+   * reachable. Used before a run starts so a wrong URL is not discovered sample by sample.
+   */
+  async probe(url: string, what: string, timeoutMs = 10_000): Promise<void> {
+    const redact = (text: string) => this.secrets().reduce((t, secret) => (secret === '' ? t : t.split(secret).join('[redacted]')), text);
+    let status: number;
+    try {
+      const response = await (this.fetchImpl ?? fetch)(url, { method: 'GET', headers: this.headers(), signal: AbortSignal.timeout(timeoutMs) });
+      status = response.status;
+      await response.body?.cancel();
+    } catch (error) {
+      const cause = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+      throw new AssayError('PROVIDER', `cannot reach ${what} at ${redact(url)}: ${redact(cause)}; is the server running and the URL right?`, { cause: error });
+    }
+    if (status === 401 || status === 403) {
+      throw new AssayError('PROVIDER', `${what}: the server at ${redact(url)} refused the credentials (HTTP ${status}); check the API key variable`);
+    }
   }
 
   /** How many requests of a batch to start at once: twice the limit, so requests sleeping in a backoff do not leave the limiter idle. */

@@ -152,6 +152,11 @@ export class OpenAICompatibleProvider implements Provider {
     readApiKey(this.apiKeyEnv, this.apiKeyEnv !== undefined, this.id);
   }
 
+  async check(): Promise<void> {
+    this.checkKey();
+    await this.client.probe(`${this.baseUrl}/models`, this.id);
+  }
+
   async generate(requests: readonly GenerateRequest[], options: CallOptions = {}): Promise<Settled<GenerateResult>[]> {
     requireGenerateCapabilities(this, requests);
     this.checkKey();

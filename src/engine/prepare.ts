@@ -1,0 +1,181 @@
+// One task made ready to run: its documents loaded (local files or the Hub), limited, and a
+// per-document request builder, as lm-evaluation-harness's ConfigurableTask does between
+// download() and build_all_requests(); plus the hashes that make its numbers traceable.
+import { ConfigError, InputError } from '../core/errors.js';
+import { contentHash } from '../core/signature.js';
+import { mapFields } from '../data/fields.js';
+import { loadDataset, type DataRecord } from '../data/loaders.js';
+import { pyStr } from '../tasks/py-values.js';
+import { createRequestBuilder, TaskDocs, type Doc, type RequestRecord, type TaskSpec } from '../tasks/requests.js';
+import type { TaskConfig } from '../tasks/task-config.js';
+import type { TaskProvenance } from '../store/types.js';
+
+/** The harness evaluator's default `--fewshot_seed`. */
+export const DEFAULT_FEWSHOT_SEED = 1234;
+
+export interface PrepareOptions {
+  /** Evaluate only the first N documents (the harness's `--limit`). */
+  limit?: number;
+  /** Overrides the task's `num_fewshot`. */
+  numFewshot?: number;
+  /** Few-shot sampler seed (default 1234, as the harness). */
+  fewshotSeed?: number;
+  /** Overrides the task's `repeats`. */
+  repeats?: number;
+  /** Loads the split of a Hugging Face data set (`dataset_path: owner/name`). */
+  hub?: (path: string, name: string | null, split: string) => Promise<{ records: DataRecord[]; hash: string }>;
+}
+
+/** What one document asks of the model (before repeats). */
+export type DocRequest = RequestRecord | { doc_id: number; rolling: string };
+
+export interface PreparedTask {
+  config: TaskConfig;
+  name: string;
+  /** Documents evaluated, in split order (after `limit`). */
+  docs: Doc[];
+  /** Size of the evaluation split before `limit`. */
+  splitSize: number;
+  numFewshot: number;
+  repeats: number;
+  taskDocs: TaskDocs;
+  /** Builds the request of `docs[docId]`; call in doc order (the random few-shot sampler draws in sequence). */
+  request(docId: number): DocRequest;
+  /** Choice texts of a document (multiple_choice tasks and generate_until tasks with doc_to_choice). */
+  choices(doc: Doc): string[] | undefined;
+  /** The reference answer(s) of a document as the harness's process_results takes them. */
+  target(doc: Doc): string | string[];
+  provenance: TaskProvenance;
+}
+
+/** The part of a TaskConfig that decides prompts, as a TaskSpec for the request builder. */
+export function taskSpec(config: TaskConfig): TaskSpec {
+  const outputType = config.output_type === 'loglikelihood_rolling' ? 'loglikelihood' : config.output_type;
+  return {
+    name: config.task,
+    outputType,
+    docToText: config.doc_to_text ?? '',
+    docToTarget: config.doc_to_target ?? '',
+    ...(config.doc_to_choice === null ? {} : { docToChoice: config.doc_to_choice }),
+    description: config.description,
+    targetDelimiter: config.target_delimiter,
+    fewshotDelimiter: config.fewshot_delimiter,
+    ...(config.generation_kwargs === null ? {} : { until: config.generation_kwargs.until }),
+  };
+}
+
+/** sha256 (12 hex) of everything that shapes a prompt. */
+export function templateHash(config: TaskConfig): string {
+  return contentHash(
+    JSON.stringify([
+      config.output_type,
+      config.doc_to_text,
+      config.doc_to_target,
+      config.doc_to_choice,
+      config.description,
+      config.target_delimiter,
+      config.fewshot_delimiter,
+      config.generation_kwargs,
+      config.fewshot_config,
+    ]),
+  );
+}
+
+async function loadSplit(config: TaskConfig, split: string, options: PrepareOptions): Promise<{ records: DataRecord[]; hash: string }> {
+  const source = config.dataset;
+  if (source.kind === 'hub') {
+    if (options.hub === undefined) throw new ConfigError(`task "${config.task}": data set ${source.path} is on the Hugging Face Hub and no Hub loader is configured`, { file: config.file });
+    return options.hub(source.path, source.name, split);
+  }
+  const files = source.splits[split];
+  if (files === undefined) {
+    const known = Object.keys(source.splits);
+    throw new ConfigError(`task "${config.task}": split "${split}" has no data files; the task names ${known.length > 0 ? known.map((s) => `"${s}"`).join(', ') : 'none'}`, {
+      file: config.file,
+      field: 'dataset_kwargs.data_files',
+    });
+  }
+  const records: DataRecord[] = [];
+  const hashes: string[] = [];
+  for (const file of files) {
+    const loaded = await loadDataset(file.path, { format: file.format, ...(source.json_field === undefined ? {} : { split: source.json_field }), ...(source.columns === undefined ? {} : { columns: source.columns }) });
+    hashes.push(loaded.hash);
+    const rows = source.fields === undefined ? loaded.records : mapFields(loaded, source.fields);
+    for (const row of rows) records.push(row);
+  }
+  return { records, hash: hashes.length === 1 ? hashes[0]! : contentHash(hashes.join('\0')) };
+}
+
+function positiveInt(value: number | undefined, field: string, task: TaskConfig, min: number): void {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
+    throw new ConfigError(`task "${task.task}": ${field} must be an integer >= ${min}, got ${value}`, { file: task.file, field });
+  }
+}
+
+/** Loads a task's documents and readies its requests. */
+export async function prepareTask(config: TaskConfig, options: PrepareOptions = {}): Promise<PreparedTask> {
+  positiveInt(options.limit, 'limit', config, 0);
+  positiveInt(options.numFewshot, 'num_fewshot', config, 0);
+  positiveInt(options.repeats, 'repeats', config, 1);
+  const evalSplit = await loadSplit(config, config.eval_split, options);
+  const numFewshot = options.numFewshot ?? config.num_fewshot;
+  const fewshotSeed = options.fewshotSeed ?? DEFAULT_FEWSHOT_SEED;
+  let fewshotDocs: Doc[] | undefined;
+  const sameSplit = config.fewshot_source_split === config.eval_split && config.fewshot_config.samples === null;
+  if (numFewshot > 0) {
+    if (config.fewshot_config.samples !== null) fewshotDocs = config.fewshot_config.samples;
+    else if (config.fewshot_source_split === null) {
+      throw new ConfigError(`task "${config.task}": num_fewshot ${numFewshot} needs few-shot examples: set fewshot_split (or training_split / validation_split) or fewshot_config.samples`, { file: config.file, field: 'num_fewshot' });
+    } else fewshotDocs = sameSplit ? evalSplit.records : (await loadSplit(config, config.fewshot_source_split, options)).records;
+  }
+  const docs = options.limit === undefined ? evalSplit.records : evalSplit.records.slice(0, options.limit);
+  const spec = taskSpec(config);
+  const taskDocs = new TaskDocs(spec);
+  const build = createRequestBuilder(spec, docs[0], {
+    numFewshot,
+    ...(fewshotDocs === undefined ? {} : { fewshotDocs }),
+    sampler: config.fewshot_config.sampler === 'first_n' ? 'first_n' : 'default',
+    seed: fewshotSeed,
+    sameSplit,
+  });
+  const where = (docId: number) => ({ file: config.file, field: `doc ${docId}` });
+  const choices = (doc: Doc) => taskDocs.choices(doc)?.map((c) => pyStr(c));
+  return {
+    config,
+    name: config.task,
+    docs,
+    splitSize: evalSplit.records.length,
+    numFewshot,
+    repeats: options.repeats ?? config.repeats,
+    taskDocs,
+    request(docId) {
+      const doc = docs[docId];
+      if (doc === undefined) throw new InputError(`task "${config.task}" has no document ${docId}`, where(docId));
+      if (config.output_type === 'loglikelihood_rolling') {
+        // construct_requests: loglikelihood_rolling scores doc_to_target(doc) alone.
+        return { doc_id: docId, rolling: pyStr(taskDocs.target(doc)) };
+      }
+      return build(doc, docId);
+    },
+    choices,
+    target(doc) {
+      // process_results (generate_until): an int target picks a choice; a list is several golds.
+      const gold = taskDocs.target(doc);
+      const list = choices(doc);
+      if (list !== undefined && typeof gold !== 'string' && !Array.isArray(gold)) {
+        const i = Number(gold);
+        if (!Number.isInteger(i) || i < 0 || i >= list.length) throw new ConfigError(`task "${config.task}": doc_to_target gave ${pyStr(gold)}, not an index into ${list.length} choices`, { file: config.file });
+        return list[i]!;
+      }
+      if (Array.isArray(gold)) return gold.map((g) => pyStr(g));
+      return pyStr(gold);
+    },
+    provenance: {
+      task: config.task,
+      taskFileHash: config.hash,
+      dataHash: evalSplit.hash,
+      templateHash: templateHash(config),
+      fewshotSeed: numFewshot > 0 ? fewshotSeed : null,
+    },
+  };
+}
