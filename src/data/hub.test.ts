@@ -312,6 +312,7 @@ describe('resolveHubSplit / loadHubSplit', () => {
       expect(error.message).toBe(`"${repo}" is not a Hugging Face data set id; expected owner/name (letters, digits, "_", "-", "."), e.g. openai/gsm8k`);
     }
     expect((await failure(resolveHubSplit('a/b', null, '', await options()))).message).toBe('Hugging Face data set "a/b": the split name is empty; name one, e.g. test');
+    expect((await failure(resolveHubSplit('a/b', null, 'test', await options({ endpoint: 'hub.local' })))).message).toBe('Hugging Face endpoint "hub.local" (option endpoint or HF_ENDPOINT) is not an http(s) URL; e.g. https://huggingface.co');
     expect(hub.requests.length).toBe(before);
   });
 

@@ -119,6 +119,9 @@ function context(repo: string, config: string | null, split: string, options: Hu
   if (config === '') throw new UsageError(`Hugging Face data set "${repo}": the config name is empty; pass null for the default config`);
   const env = process.env;
   const endpoint = (options.endpoint ?? env.HF_ENDPOINT ?? DEFAULT_HUB_ENDPOINT).replace(/\/+$/, '');
+  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
+    throw new UsageError(`Hugging Face endpoint "${endpoint}" (option endpoint or HF_ENDPOINT) is not an http(s) URL; e.g. ${DEFAULT_HUB_ENDPOINT}`);
+  }
   const token = options.token ?? (env.HF_TOKEN || undefined);
   const offline = options.offline ?? [env.HF_HUB_OFFLINE, env.HF_DATASETS_OFFLINE].some((v) => v !== undefined && TRUTHY.has(v.toLowerCase()));
   const requested = config ?? 'default';
@@ -218,7 +221,7 @@ interface RemoteFile {
   sha256?: string;
 }
 
-const URL_LIST = z.array(z.string());
+const URL_LIST = z.array(z.url({ protocol: /^https?$/ }));
 const ALL_SPLITS = z.record(z.string(), z.record(z.string(), URL_LIST));
 
 /** GET /api/datasets/{repo}/parquet/{config}/{split} → shard URLs; when that finds nothing, the whole listing says what exists. */
