@@ -193,7 +193,7 @@ export function formatRunList(rows: readonly RunSummary[]): string {
       r.tasks.join(','),
       r.totals ? String(r.totals.samples) : '-',
       r.totals ? String(r.totals.errors) : '-',
-      r.totals ? r.totals.costUsd.toFixed(4) : '-',
+      r.totals ? r.totals.costUsd.toFixed(6) : '-',
       r.tags.join(','),
     ]),
     [false, false, false, false, false, true, true, true, false],
@@ -219,7 +219,7 @@ export function formatRun(run: Run, tags: readonly string[], aggregates: readonl
         'totals',
         t === null
           ? '-'
-          : `samples ${t.samples}, errors ${t.errors}, cached ${t.cached}, input tokens ${t.inputTokens}, output tokens ${t.outputTokens}, cost $${t.costUsd.toFixed(4)}`,
+          : `samples ${t.samples}, errors ${t.errors}, cached ${t.cached}, input tokens ${t.inputTokens}, output tokens ${t.outputTokens}, cost $${t.costUsd.toFixed(6)}`,
       ],
     ],
     [false, false],
