@@ -188,7 +188,12 @@ function ratioMatrix(pairs: readonly [number, number][]): StatsMatrix {
 // Built-ins: the value (harness formula) and how the uncertainty is obtained
 
 /** How an aggregation's uncertainty is computed: t interval, bootstrap of summed statistics, or bootstrap of the items. */
-type Plan = { kind: 'mean' } | { kind: 'matrix'; matrix: StatsMatrix; scorer: StatsScorer } | { kind: 'items' };
+type Plan =
+  | { kind: 'mean' }
+  /** `value`, when given, is the aggregation's value computed from the same statistics (saves a second pass). */
+  | { kind: 'matrix'; matrix: StatsMatrix; scorer: StatsScorer; value?: number }
+  | { kind: 'median'; values: number[] }
+  | { kind: 'items' };
 
 interface Builtin {
   fn: AggregationFn;
@@ -206,7 +211,10 @@ function corpusBuiltin(name: string, metric: CorpusMetric<unknown, MetricResult>
       const { matrix, scorer } = prepare(items);
       return scorer(columnSums(matrix));
     },
-    plan: (items) => ({ kind: 'matrix', ...prepare(items) }),
+    plan: (items) => {
+      const { matrix, scorer } = prepare(items);
+      return { kind: 'matrix', matrix, scorer, value: scorer(columnSums(matrix)) };
+    },
   };
 }
 
@@ -219,7 +227,7 @@ const BUILTINS: Record<string, Builtin> = {
       const sorted = [...numbers(items, 'median')].sort((a, b) => a - b);
       return sorted[Math.floor(sorted.length / 2)];
     },
-    plan: () => ({ kind: 'items' }),
+    plan: (items) => ({ kind: 'median', values: numbers(items, 'median') }),
   },
   perplexity: {
     fn: (items) => Math.exp(-harnessMean(numbers(items, 'perplexity'))),
@@ -314,6 +322,43 @@ function itemBootstrap(fn: AggregationFn, items: readonly MetricItem[], groups: 
 }
 
 /**
+ * Bootstrap of the harness's (upper) median without sorting every resample: items are ranked once,
+ * a resample counts how often each rank was drawn, and a walk over the counts finds the element at
+ * position floor(size / 2). Same draws as `itemBootstrap`, hence the same replicates.
+ */
+function medianBootstrap(values: readonly number[], groups: readonly number[][], resamples: number, confidence: number, seed: number) {
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b] || a - b);
+  const rank = new Int32Array(values.length);
+  order.forEach((item, r) => (rank[item] = r));
+  const counts = new Int32Array(values.length);
+  const rng = new Rng(seed);
+  const draw = new Int32Array(groups.length);
+  const replicates = new Float64Array(resamples);
+  const singletons = groups.length === values.length;
+  for (let r = 0; r < resamples; r++) {
+    sampleIndices(rng, groups.length, draw);
+    counts.fill(0);
+    let size = 0;
+    if (singletons) {
+      for (let t = 0; t < draw.length; t++) counts[rank[draw[t]]]++;
+      size = draw.length;
+    } else {
+      for (const u of draw) {
+        for (const i of groups[u]) counts[rank[i]]++;
+        size += groups[u].length;
+      }
+    }
+    const target = Math.floor(size / 2);
+    let seen = 0;
+    let at = 0;
+    while (seen + counts[at] <= target) seen += counts[at++];
+    replicates[r] = values[order[at]];
+  }
+  const [low, high] = percentileBounds(replicates, confidence);
+  return { stderr: sampleSd(replicates), low, high };
+}
+
+/**
  * Aggregates one metric's items (harness formula for the value) with its standard error and
  * confidence interval. No items → InputError (there is nothing to report, not a zero).
  */
@@ -330,12 +375,13 @@ export function aggregateItems(aggregation: string, items: readonly MetricItem[]
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`aggregate: seed must be an integer in [0, 2^32), got ${seed}`);
   if (clusters !== null && clusters.length !== n) throw new UsageError(`aggregate: clusters must have one key per item (${n}), got ${clusters.length}`);
 
-  const value = fn(items);
-  const none: AggregateValue = { value, n, stderr: null, ciLow: null, ciHigh: null, method: 'none', seed: null };
   const groups = units(n, clusters);
-  if (resamples === 0 || groups.length < 2) return none;
+  const uncertain = resamples > 0 && groups.length >= 2;
+  const planOf = PLANS.get(fn);
+  const plan: Plan | null = uncertain ? (planOf?.(items) ?? { kind: 'items' }) : null;
+  const value = plan?.kind === 'matrix' && plan.value !== undefined ? plan.value : fn(items);
+  if (plan === null) return { value, n, stderr: null, ciLow: null, ciHigh: null, method: 'none', seed: null };
 
-  const plan: Plan = PLANS.get(fn)?.(items) ?? { kind: 'items' };
   if (plan.kind === 'mean') {
     const values = numbers(items, aggregation);
     if (clusters !== null) {
@@ -353,7 +399,7 @@ export function aggregateItems(aggregation: string, items: readonly MetricItem[]
     const boot = bootstrapInterval(unitMatrix(plan.matrix, groups), plan.scorer, { resamples, confidence, method: 'percentile', seed });
     return { value, n, stderr: boot.standardError, ciLow: boot.low, ciHigh: boot.high, method, seed };
   }
-  const boot = itemBootstrap(fn, items, groups, resamples, confidence, seed);
+  const boot = plan.kind === 'median' ? medianBootstrap(plan.values, groups, resamples, confidence, seed) : itemBootstrap(fn, items, groups, resamples, confidence, seed);
   return { value, n, stderr: boot.stderr, ciLow: boot.low, ciHigh: boot.high, method, seed };
 }
 
