@@ -301,6 +301,7 @@ describe('mean: harness value and mean_stderr, scipy t interval', () => {
     expect(aggregateItems('mean', [0.25], { seed: 3 })).toEqual({ value: 0.25, n: 1, ...none });
     expect(aggregateItems('mean', [1, 0, 1], { seed: 3, clusters: ['a', 'a', 'a'] })).toEqual({ value: 2 / 3, n: 3, ...none });
     expect(aggregateItems('perplexity', [-1, -2], { seed: 3, bootstrapIters: 0 })).toEqual({ value: Math.exp(1.5), n: 2, ...none });
+    expect(aggregateItems('mean', [1, Number.NaN], { seed: 3 })).toEqual({ value: Number.NaN, n: 2, ...none });
   });
 });
 

@@ -384,6 +384,8 @@ export function aggregateItems(aggregation: string, items: readonly MetricItem[]
 
   if (plan.kind === 'mean') {
     const values = numbers(items, aggregation);
+    // A NaN or infinite item makes the mean so; there is no standard error to give.
+    if (!values.every(Number.isFinite)) return { value, n, stderr: null, ciLow: null, ciHigh: null, method: 'none', seed: null };
     if (clusters !== null) {
       const ci = clusteredMeanCi(values, clusters, { confidenceLevel: confidence });
       return { value, n, stderr: ci.standardError, ciLow: ci.low, ciHigh: ci.high, method: 'clustered-t', seed: null };
