@@ -2,7 +2,7 @@
 // public data set on its `refs/convert/parquet` branch (huggingface.co/docs/dataset-viewer/parquet),
 // listed by the Hub API and cached as huggingface_hub's hf_hub_download does (tmp file + rename).
 // Deliberate difference from datasets.load_dataset: the converted Parquet is read, never the repo's own files or loading script.
-import { createHash, randomBytes } from 'node:crypto';
+import { type Hash, createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -67,12 +67,15 @@ export async function resolveHubSplit(repo: string, config: string | null, split
   // A stale manifest must not vouch for files this download is about to replace.
   await unlink(join(ctx.dir, MANIFEST)).catch(() => undefined);
   const entries: ManifestFile[] = [];
+  let all = createHash('sha256');
   for (const [i, remote] of listed.files.entries()) {
     const name = `${String(i).padStart(4, '0')}.parquet`;
-    entries.push({ name, url: remote.url, ...(await download(ctx, remote, join(ctx.dir, name))) });
+    const got = await download(ctx, remote, join(ctx.dir, name), all);
+    all = got.combined;
+    entries.push({ name, url: remote.url, size: got.size, sha256: got.sha256 });
   }
   const files = entries.map((entry) => join(ctx.dir, entry.name));
-  const { combined } = await hashFiles(ctx, files);
+  const combined = all.digest('hex').slice(0, 12);
   const manifest: Manifest = { format: 1, repo: ctx.repo, requestedConfig: config, config: listed.config, split, revision: ctx.revision ?? null, endpoint: ctx.endpoint, hash: combined, files: entries };
   // Written last: a manifest means every file it names was complete.
   await writeAtomic(ctx, join(ctx.dir, MANIFEST), (handle) => handle.writeFile(`${JSON.stringify(manifest, null, 2)}\n`));
@@ -376,41 +379,61 @@ async function throwHttp(ctx: Context, response: Response, what: 'listing' | 'fi
   throw new AssayError('IO', `${ctx.subject}: ${status} from ${pathOf(response.url)}`);
 }
 
-/** Streams one shard into place; a body cut short is retried from the start. */
-async function download(ctx: Context, remote: RemoteFile, file: string): Promise<{ size: number; sha256: string }> {
+/** Bytes gathered before one write: fewer, larger writes than the network's ~64 KiB chunks. */
+const WRITE_BATCH = 1 << 20;
+
+/**
+ * Streams one shard into place; a body cut short is retried from the start. `combined` hashes the
+ * shards so far; a copy takes this one's bytes, so the split's hash needs no second read.
+ */
+async function download(ctx: Context, remote: RemoteFile, file: string, combined: Hash): Promise<{ size: number; sha256: string; combined: Hash }> {
   return withRetries(ctx, `downloading ${pathOf(remote.url)}`, async () => {
     const response = await send(ctx, remote.url);
     if (!response.ok) return throwHttp(ctx, response, 'file');
     // A decoded (gzip) body is longer than its Content-Length.
     const expected = response.headers.get('content-encoding') === null ? Number(response.headers.get('content-length') ?? NaN) : NaN;
-    const got = await writeAtomic(ctx, file, async (handle) => {
-      const hash = createHash('sha256');
+    return writeAtomic(ctx, file, async (handle) => {
+      const all = combined.copy();
+      const one = createHash('sha256');
       let size = 0;
+      let pending: Buffer[] = [];
+      let pendingBytes = 0;
       let head = Buffer.alloc(0);
       let tail = Buffer.alloc(0);
+      const flush = async (): Promise<void> => {
+        const batch = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        await handle.write(batch).catch((error: unknown) => ioError(ctx, `cannot write ${file}`, error));
+      };
       try {
         for await (const chunk of response.body ?? []) {
-          const bytes = Buffer.from(chunk as Uint8Array);
-          if (head.length < 4) head = Buffer.concat([head, bytes]).subarray(0, 4);
-          tail = Buffer.concat([tail, bytes]).subarray(-4);
-          hash.update(bytes);
+          const view = chunk as Uint8Array;
+          const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+          if (head.length < 4) head = Buffer.concat([head, bytes.subarray(0, 4)]).subarray(0, 4);
+          tail = Buffer.from(bytes.length >= 4 ? bytes.subarray(-4) : Buffer.concat([tail, bytes]).subarray(-4));
+          one.update(bytes);
+          all.update(bytes);
           size += bytes.length;
-          await handle.write(bytes);
+          pending.push(bytes);
+          pendingBytes += bytes.length;
+          if (pendingBytes >= WRITE_BATCH) await flush();
         }
       } catch (error) {
+        if (error instanceof AssayError) throw error;
         throw new Transient(`the download of ${pathOf(remote.url)} was cut short after ${size} bytes (${reason(error, ctx)})`, { cause: error });
       }
+      await flush();
       if (Number.isFinite(expected) && size !== expected) throw new Transient(`the download of ${pathOf(remote.url)} stopped at ${size} of ${expected} bytes`);
       if (head.toString('latin1') !== 'PAR1' || tail.toString('latin1') !== 'PAR1') {
         throw new AssayError('IO', `${ctx.subject}: ${pathOf(remote.url)} is not a Parquet file (${size} bytes without the PAR1 marks)`);
       }
-      return { size, sha256: hash.digest('hex') };
+      const sha256 = one.digest('hex');
+      if (remote.sha256 !== undefined && sha256 !== remote.sha256) {
+        throw new AssayError('IO', `${ctx.subject}: ${pathOf(remote.url)} has sha256 ${sha256}, but the Hub lists ${remote.sha256}; the download was removed`);
+      }
+      return { size, sha256, combined: all };
     });
-    if (remote.sha256 !== undefined && got.sha256 !== remote.sha256) {
-      await unlink(file).catch(() => undefined);
-      throw new AssayError('IO', `${ctx.subject}: ${pathOf(remote.url)} has sha256 ${got.sha256}, but the Hub lists ${remote.sha256}; the download was removed`);
-    }
-    return got;
   });
 }
 
