@@ -340,14 +340,14 @@ describe('sampleFileChunks', () => {
     await store.close();
   });
 
-  it('walks every task in run order, page by page (500 samples a page), in (doc_id, repeat) order', async () => {
+  it('walks every task in run order, page by page, in (doc_id, repeat) order', async () => {
     const store = SQLiteStore.open(':memory:');
     const id = await store.createRun(RUN.provenance);
     const piqa = Array.from({ length: 1001 }, (_, i) => sample('piqa', 1000 - i, 0));
     const gsm = Array.from({ length: 500 }, (_, i) => sample('gsm8k', i, 0));
     await store.appendSamples(id, [...gsm, ...piqa]);
     const run = (await store.getRun(id)) as Run;
-    const jsonl = await text(sampleFileChunks(store, run, 'jsonl'));
+    const jsonl = await text(sampleFileChunks(store, run, 'jsonl', { pageSize: 500 }));
     expect(jsonl.chunks).toBe(4);
     expect(jsonl.samples).toBe(1501);
     const keys = jsonl.text
@@ -358,8 +358,10 @@ describe('sampleFileChunks', () => {
         return `${r.task}:${r.doc_id}`;
       });
     expect(keys).toStrictEqual([...Array.from({ length: 1001 }, (_, i) => `piqa:${i}`), ...Array.from({ length: 500 }, (_, i) => `gsm8k:${i}`)]);
-    const csv = await text(sampleFileChunks(store, run, 'csv'));
+    const csv = await text(sampleFileChunks(store, run, 'csv', { pageSize: 500 }));
     expect(csv.chunks).toBe(5);
+    expect((await text(sampleFileChunks(store, run, 'jsonl'))).chunks).toBe(2);
+    expect((await text(sampleFileChunks(store, run, 'jsonl', { tasks: ['gsm8k'], pageSize: 499 }))).samples).toBe(500);
     expect(csv.text.split('\r\n').length).toBe(1 + 1501 + 1);
     await store.close();
   });

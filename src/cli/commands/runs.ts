@@ -66,8 +66,9 @@ export function registerRuns(program: Command, io: CliIO): void {
       const format = parseFormat(flags.format, ['text', 'json']);
       const offset = parseIntegerFlag('--offset', flags.offset, 0, Number.MAX_SAFE_INTEGER);
       const limit = parseIntegerFlag('--limit', flags.limit, 1, 100_000);
-      await withStore(requireStore(storePath(flags.store)), async (store) => {
-        const run = await resolveRun(store, id, storePath(flags.store));
+      const path = requireStore(storePath(flags.store));
+      await withStore(path, async (store) => {
+        const run = await resolveRun(store, id, path);
         const all = await store.aggregates(run.id);
         const tasks = runTasks(run, all);
         if (flags.task !== undefined && !tasks.includes(flags.task)) throw new UsageError(`run ${run.id}: ${unknownNameMessage('task', flags.task, tasks)}`);
@@ -96,12 +97,13 @@ export function registerRuns(program: Command, io: CliIO): void {
     .option('--store <path>', storeHelp)
     .action(async (id: string, flags: StoreFlag & { format: string; output?: string }) => {
       const format = parseFormat(flags.format, ['json', 'jsonl', 'csv']);
-      await withStore(requireStore(storePath(flags.store)), async (store) => {
-        const run = await resolveRun(store, id, storePath(flags.store));
+      const path = requireStore(storePath(flags.store));
+      await withStore(path, async (store) => {
+        const run = await resolveRun(store, id, path);
         const aggregates = await store.aggregates(run.id);
         const tags = await store.tags(run.id);
         const chunks: AsyncIterable<FileChunk> =
-          format === 'json' ? single(resultsFileText({ run, aggregates, tags })) : sampleFileChunks(store, run, format, runTasks(run, aggregates));
+          format === 'json' ? single(resultsFileText({ run, aggregates, tags })) : sampleFileChunks(store, run, format, { tasks: runTasks(run, aggregates) });
         let samples = 0;
         const counted = (async function* () {
           for await (const chunk of chunks) {
