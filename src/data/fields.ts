@@ -8,7 +8,7 @@ import type { DataRecord, Dataset } from './loaders.js';
 export type FieldMapping = Readonly<Record<string, string>> | readonly string[];
 
 /** New records holding only the mapped columns, in mapping order; the input is not changed. */
-export function mapFields(dataset: Pick<Dataset, 'file' | 'records' | 'columns'>, mapping: FieldMapping): DataRecord[] {
+export function mapFields(dataset: Pick<Dataset, 'file' | 'records' | 'columns' | 'lines'>, mapping: FieldMapping): DataRecord[] {
   const pairs: [string, string][] = Array.isArray(mapping)
     ? (mapping as readonly string[]).map((name) => [name, name])
     : Object.entries(mapping as Readonly<Record<string, string>>);
@@ -21,16 +21,16 @@ export function mapFields(dataset: Pick<Dataset, 'file' | 'records' | 'columns'>
   return dataset.records.map((record, i) => {
     const out: DataRecord = {};
     for (const [target, source] of pairs) {
-      if (!Object.hasOwn(record, source)) throw missingColumn(dataset.file, source, Object.keys(record), i);
+      if (!Object.hasOwn(record, source)) throw missingColumn(dataset.file, source, Object.keys(record), i, dataset.lines?.[i]);
       out[target] = record[source];
     }
     return out;
   });
 }
 
-function missingColumn(file: string, column: string, available: readonly string[], record?: number): InputError {
+function missingColumn(file: string, column: string, available: readonly string[], record?: number, line?: number): InputError {
   const close = closestNames(column, available);
   const hint = close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '';
   const where = record === undefined ? '' : ` in record ${record}`;
-  return new InputError(`no column "${column}"${where}${hint} (columns: ${available.join(', ') || '(none)'})`, { file, field: column });
+  return new InputError(`no column "${column}"${where}${hint} (columns: ${available.join(', ') || '(none)'})`, { file, ...(line === undefined ? {} : { line }), field: column });
 }

@@ -35,6 +35,8 @@ export interface Dataset {
   /** Column names: the CSV header (or `columns`), Parquet schema, or keys of the first record. */
   columns: string[];
   records: DataRecord[];
+  /** JSON Lines and CSV: the 1-based line each record starts on (for errors that point at a row). */
+  lines?: number[];
 }
 
 const EXTENSIONS: Record<string, DataFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.parquet': 'parquet' };
@@ -61,12 +63,16 @@ export async function fileContentHash(file: string): Promise<string> {
 /** Loads a whole data file into records. */
 export async function loadDataset(file: string, options: LoadOptions = {}): Promise<Dataset> {
   const format = options.format ?? formatFromPath(file);
-  let loaded: { records: DataRecord[]; columns?: string[] };
+  let loaded: { records: DataRecord[]; columns?: string[]; lines?: number[] };
   switch (format) {
     case 'jsonl': {
       const records: DataRecord[] = [];
-      for await (const { value } of readJsonlObjects(file)) records.push(value);
-      loaded = { records };
+      const lines: number[] = [];
+      for await (const { line, value } of readJsonlObjects(file)) {
+        records.push(value);
+        lines.push(line);
+      }
+      loaded = { records, lines };
       break;
     }
     case 'json': {
@@ -84,7 +90,7 @@ export async function loadDataset(file: string, options: LoadOptions = {}): Prom
   }
   const hash = await fileContentHash(file);
   const columns = loaded.columns ?? Object.keys(loaded.records[0] ?? {});
-  return { file, format, hash, columns, records: loaded.records };
+  return { file, format, hash, columns, records: loaded.records, ...(loaded.lines === undefined ? {} : { lines: loaded.lines }) };
 }
 
 const JSONL_OBJECT = z.record(z.string(), z.unknown());
@@ -150,14 +156,14 @@ export function parseJsonRecords(text: string, file: string, split?: string): Da
   });
 }
 
-function csvRecords(text: string, file: string, options: LoadOptions): { records: DataRecord[]; columns: string[] } {
+function csvRecords(text: string, file: string, options: LoadOptions): { records: DataRecord[]; columns: string[]; lines: number[] } {
   const rows = parseCsv(text, file, options.delimiter);
   let columns: string[];
   let body = rows;
   if (options.columns !== undefined) {
     columns = [...options.columns];
   } else {
-    if (rows.length === 0) return { records: [], columns: [] };
+    if (rows.length === 0) return { records: [], columns: [], lines: [] };
     columns = rows[0]!.fields;
     body = rows.slice(1);
   }
@@ -176,7 +182,7 @@ function csvRecords(text: string, file: string, options: LoadOptions): { records
     });
     return record;
   });
-  return { records, columns };
+  return { records, columns, lines: body.map((row) => row.line) };
 }
 
 async function readParquet(file: string): Promise<{ records: DataRecord[]; columns: string[] }> {

@@ -271,7 +271,21 @@ const close = (actual: number | null, expected: number, rel = 1e-9): void => {
 };
 
 describe('mean: harness value and mean_stderr, scipy t interval', () => {
-  it.each([['mean_acc'], ['mean_ll']] as const)('%s', (key) => {
+  it('0/1 items: harness mean_stderr with the Wilson interval (statsmodels proportion_confint)', () => {
+    const c = HARNESS.mean_acc;
+    const out = aggregateItems('mean', items(c.items), { seed: 1 });
+    expect(out.value).toBe(c.value);
+    close(out.stderr, c.stderr);
+    // statsmodels 0.13.5: proportion_confint(20, 37, alpha, 'wilson') at alpha 0.05 and 0.10.
+    close(out.ciLow, 0.3838404689217949);
+    close(out.ciHigh, 0.6896143019562697);
+    expect(out).toMatchObject({ n: 37, method: 'wilson', seed: null });
+    const at90 = aggregateItems('mean', items(c.items), { seed: 1, confidence: 0.9 });
+    close(at90.ciLow, 0.4076601196035863);
+    close(at90.ciHigh, 0.6678960808415324);
+  });
+
+  it.each([['mean_ll']] as const)('%s', (key) => {
     const c = HARNESS[key];
     const out = aggregateItems('mean', items(c.items), { seed: 1 });
     expect(out.value).toBe(c.value);

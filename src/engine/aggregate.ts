@@ -13,6 +13,7 @@ import { ter } from '../metrics/ter.js';
 import type { CorpusMetric, MetricResult } from '../metrics/types.js';
 import { bootstrapInterval, percentileBounds, sampleIndices } from '../stats/bootstrap.js';
 import { clusteredMeanCi, meanCi, numpySum } from '../stats/mean-ci.js';
+import { proportionConfint } from '../stats/proportion.js';
 import { buildStatsMatrix, columnSums, metricScorer, type StatsMatrix, type StatsScorer } from '../stats/stats-matrix.js';
 import type { MetricItem } from './task-metrics.js';
 
@@ -32,7 +33,7 @@ export interface AggregateValue {
   stderr: number | null;
   ciLow: number | null;
   ciHigh: number | null;
-  /** "t", "clustered-t", "bootstrap-percentile", "cluster-bootstrap-percentile", or "none" (n = 1, one cluster, bootstrapIters 0). */
+  /** "wilson" (a mean of 0/1 items), "t", "clustered-t", "bootstrap-percentile", "cluster-bootstrap-percentile", or "none" (n = 1, one cluster, bootstrapIters 0). */
   method: string;
   /** The bootstrap seed; null when nothing was resampled. */
   seed: number | null;
@@ -390,10 +391,17 @@ export function aggregateItems(aggregation: string, items: readonly MetricItem[]
       const ci = clusteredMeanCi(values, clusters, { confidenceLevel: confidence });
       return { value, n, stderr: ci.standardError, ciLow: ci.low, ciHigh: ci.high, method: 'clustered-t', seed: null };
     }
-    const ci = meanCi(values, confidence);
     // The harness's mean_stderr: sample_stddev (ddof 1, Python sums) / sqrt(n).
     const mu = harnessMean(values);
     const stderr = Math.sqrt(pySum(values.map((x) => (x - mu) ** 2)) / (n - 1)) / Math.sqrt(n);
+    if (values.every((x) => x === 0 || x === 1)) {
+      // Accuracies: the Wilson score interval stays inside [0, 1] and covers well at small n
+      // or near 0 and 1, where mean ± t·SE does not (statsmodels proportion_confint 'wilson').
+      const count = values.reduce((sum, x) => sum + x, 0);
+      const ci = proportionConfint(count, n, 1 - confidence, 'wilson');
+      return { value, n, stderr, ciLow: ci.low, ciHigh: ci.high, method: 'wilson', seed: null };
+    }
+    const ci = meanCi(values, confidence);
     return { value, n, stderr, ciLow: ci.low, ciHigh: ci.high, method: 't', seed: null };
   }
   const method = clusters === null ? 'bootstrap-percentile' : 'cluster-bootstrap-percentile';

@@ -1,7 +1,8 @@
 // One task made ready to run: its documents loaded (local files or the Hub), limited, and a
 // per-document request builder, as lm-evaluation-harness's ConfigurableTask does between
 // download() and build_all_requests(); plus the hashes that make its numbers traceable.
-import { ConfigError, InputError } from '../core/errors.js';
+import { AssayError, ConfigError, InputError, isAssayError } from '../core/errors.js';
+import { closestNames } from '../core/suggest.js';
 import { contentHash } from '../core/signature.js';
 import { mapFields } from '../data/fields.js';
 import { loadDataset, type DataRecord } from '../data/loaders.js';
@@ -81,7 +82,14 @@ export function templateHash(config: TaskConfig): string {
   );
 }
 
-async function loadSplit(config: TaskConfig, split: string, options: PrepareOptions): Promise<{ records: DataRecord[]; hash: string }> {
+interface LoadedSplit {
+  records: DataRecord[];
+  hash: string;
+  /** Where record i came from (file and, for JSON Lines and CSV, line). */
+  locate?: (i: number) => { file: string; line?: number };
+}
+
+async function loadSplit(config: TaskConfig, split: string, options: PrepareOptions): Promise<LoadedSplit> {
   const source = config.dataset;
   if (source.kind === 'hub') {
     if (options.hub === undefined) throw new ConfigError(`task "${config.task}": data set ${source.path} is on the Hugging Face Hub and no Hub loader is configured`, { file: config.file });
@@ -97,19 +105,40 @@ async function loadSplit(config: TaskConfig, split: string, options: PrepareOpti
   }
   const records: DataRecord[] = [];
   const hashes: string[] = [];
+  const parts: { start: number; file: string; lines: number[] | undefined }[] = [];
   for (const file of files) {
     const loaded = await loadDataset(file.path, { format: file.format, ...(source.json_field === undefined ? {} : { split: source.json_field }), ...(source.columns === undefined ? {} : { columns: source.columns }) });
     hashes.push(loaded.hash);
+    parts.push({ start: records.length, file: file.path, lines: loaded.lines });
     const rows = source.fields === undefined ? loaded.records : mapFields(loaded, source.fields);
     for (const row of rows) records.push(row);
   }
-  return { records, hash: hashes.length === 1 ? hashes[0]! : contentHash(hashes.join('\0')) };
+  const locate = (i: number) => {
+    const part = parts.findLast((p) => p.start <= i)!;
+    const line = part.lines?.[i - part.start];
+    return line === undefined ? { file: part.file } : { file: part.file, line };
+  };
+  return { records, hash: hashes.length === 1 ? hashes[0]! : contentHash(hashes.join('\0')), locate };
 }
 
 function positiveInt(value: number | undefined, field: string, task: TaskConfig, min: number): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
     throw new ConfigError(`task "${task.task}": ${field} must be an integer >= ${min}, got ${value}`, { file: task.file, field });
   }
+}
+
+/** A prompt that cannot be built, with the task, the document and (for a missing field) the fields it has. */
+function documentError(error: unknown, config: TaskConfig, docId: number, doc: Doc, origin: { file: string; line?: number } | undefined): unknown {
+  if (!isAssayError(error)) return error;
+  const missing = /'([^']+)' is undefined/.exec(error.message)?.[1];
+  const fields = Object.keys(doc);
+  let hint = '';
+  if (missing !== undefined) {
+    const close = closestNames(missing, fields);
+    hint = `; the document has ${fields.length > 0 ? fields.join(', ') : 'no fields'}${close.length > 0 ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}`;
+  }
+  const from = origin === undefined ? '' : ` (${origin.file}${origin.line === undefined ? '' : `:${origin.line}`})`;
+  return new AssayError(error.code, `task "${config.task}", document ${docId}${from}: ${error.message}${hint}`, { location: { file: config.file }, cause: error });
 }
 
 /** Loads a task's documents and readies its requests. */
@@ -140,6 +169,19 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
   });
   const where = (docId: number) => ({ file: config.file, field: `doc ${docId}` });
   const choices = (doc: Doc) => taskDocs.choices(doc)?.map((c) => pyStr(c));
+  const requestOf = (docId: number): DocRequest => {
+    const doc = docs[docId];
+    if (doc === undefined) throw new InputError(`task "${config.task}" has no document ${docId}`, where(docId));
+    try {
+      // construct_requests: loglikelihood_rolling scores doc_to_target(doc) alone.
+      if (config.output_type === 'loglikelihood_rolling') return { doc_id: docId, rolling: pyStr(taskDocs.target(doc)) };
+      return build(doc, docId);
+    } catch (error) {
+      throw documentError(error, config, docId, doc, evalSplit.locate?.(docId));
+    }
+  };
+  // The first document is built now, so a template that cannot render fails before the run starts.
+  const first = docs.length > 0 ? requestOf(0) : undefined;
   return {
     config,
     name: config.task,
@@ -148,15 +190,7 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
     numFewshot,
     repeats: options.repeats ?? config.repeats,
     taskDocs,
-    request(docId) {
-      const doc = docs[docId];
-      if (doc === undefined) throw new InputError(`task "${config.task}" has no document ${docId}`, where(docId));
-      if (config.output_type === 'loglikelihood_rolling') {
-        // construct_requests: loglikelihood_rolling scores doc_to_target(doc) alone.
-        return { doc_id: docId, rolling: pyStr(taskDocs.target(doc)) };
-      }
-      return build(doc, docId);
-    },
+    request: (docId) => (docId === 0 && first !== undefined ? first : requestOf(docId)),
     choices,
     target(doc) {
       // process_results (generate_until): an int target picks a choice; a list is several golds.

@@ -78,6 +78,8 @@ interface Unit {
   task: PreparedTask;
   docId: number;
   request: DocRequest;
+  /** Why this document's prompt could not be built (its samples are recorded as errors). */
+  failure?: string;
   /** Repeats still to do. */
   repeats: number[];
   /** Per repeat (same order), the keys of its calls. */
@@ -202,13 +204,24 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
   const task = unit.task;
   const doc = task.docs[unit.docId]!;
   const inputs = toJson(doc);
+  if (unit.failure !== undefined) {
+    const reason = `prompt: ${unit.failure}`;
+    return unit.repeats.map((repeat) => ({ task: task.name, docId: unit.docId, repeat, inputs, prompt: '', rawResponse: null, filteredAnswer: null, scores: {}, status: 'error' as const, errorReason: reason, latencyMs: null, inputTokens: null, outputTokens: null, costUsd: null, cached: false }));
+  }
   const prompt = promptText(unit.request);
   const perRepeat = unit.calls.map((keys) => keys.map((k) => results.get(k)!));
   const samples: Sample[] = [];
   const generate = 'until' in unit.request;
   // Pipelines with majority_vote look at every repeat's response together (self-consistency).
   const texts = generate ? perRepeat.map((rs) => (rs[0]!.ok ? (rs[0] as { ok: true; value: GenerateResult }).value.text : null)) : [];
-  const target = generate ? task.target(doc) : '';
+  let target: string | string[] = '';
+  let targetFailure: string | undefined;
+  try {
+    if (generate) target = task.target(doc);
+  } catch (error) {
+    if (!(error instanceof AssayError)) throw error;
+    targetFailure = error.message;
+  }
   const voted = new Map<string, string | string[]>();
   if (generate && texts.every((t) => t !== null)) {
     for (const pipeline of task.config.filter_list) {
@@ -231,25 +244,34 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
     let inputTokens: number | null = null;
     let outputTokens: number | null = null;
     let costUsd: number | null = null;
-    if (generate) {
-      const g = (rs[0] as { ok: true; value: GenerateResult }).value;
-      inputTokens = g.usage.promptTokens;
-      outputTokens = g.usage.completionTokens;
-      costUsd = g.costUsd ?? null;
-      scored = { scores: {}, items: {}, answer: null };
-      const answers: Record<string, string | string[]> = {};
-      for (const pipeline of task.config.filter_list) {
-        const majority = voted.get(pipeline.name);
-        // A voted answer is one per document: scored once, on the document's first repeat done.
-        if (pipeline.filter.some((step) => step.function === 'majority_vote') && (majority === undefined || i > 0)) continue;
-        const answer = majority ?? applyFilterPipeline(pipeline, [g.text]);
-        answers[pipeline.name] = answer;
-        putScores(scored, { kind: 'generate_until', answer, target }, task, pipeline.name);
+    try {
+      if (targetFailure !== undefined) throw new ConfigError(targetFailure);
+      if (generate) {
+        const g = (rs[0] as { ok: true; value: GenerateResult }).value;
+        inputTokens = g.usage.promptTokens;
+        outputTokens = g.usage.completionTokens;
+        costUsd = g.costUsd ?? null;
+        scored = { scores: {}, items: {}, answer: null };
+        const answers: Record<string, string | string[]> = {};
+        for (const pipeline of task.config.filter_list) {
+          const majority = voted.get(pipeline.name);
+          // A voted answer is one per document: scored once, on the document's first repeat done.
+          if (pipeline.filter.some((step) => step.function === 'majority_vote') && (majority === undefined || i > 0)) continue;
+          const answer = majority ?? applyFilterPipeline(pipeline, [g.text]);
+          answers[pipeline.name] = answer;
+          putScores(scored, { kind: 'generate_until', answer, target }, task, pipeline.name);
+        }
+        // One pipeline: its answer as text; several: {pipeline: answer} as JSON.
+        const only = task.config.filter_list.length === 1 ? answers[task.config.filter_list[0]!.name] : undefined;
+        scored.answer = task.config.filter_list.length > 1 ? JSON.stringify(answers) : only === undefined ? null : typeof only === 'string' ? only : JSON.stringify(only);
+      } else {
+        scored = scoreLoglikelihood(task, unit, rs);
       }
-      const names = Object.keys(answers);
-      scored.answer = names.length === 1 ? (typeof answers[names[0]!] === 'string' ? (answers[names[0]!] as string) : JSON.stringify(answers[names[0]!])) : JSON.stringify(answers);
-    } else {
-      scored = scoreLoglikelihood(task, unit, rs);
+    } catch (error) {
+      // A document the metrics cannot score (a bad target, a filter error) is kept with the reason.
+      if (!(error instanceof AssayError)) throw error;
+      samples.push({ ...base, rawResponse: rawResponse(unit, rs), filteredAnswer: null, scores: {}, status: 'error', errorReason: `scoring: ${error.message}`, inputTokens, outputTokens, costUsd });
+      return;
     }
     samples.push({
       ...base,
@@ -300,11 +322,21 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
     for (const task of tasks) {
       for (let docId = 0; docId < task.docs.length; docId++) {
         // Built for every doc, in order: the random few-shot sampler draws in sequence.
-        const request = task.request(docId);
+        let request: DocRequest;
+        let failure: string | undefined;
+        try {
+          request = task.request(docId);
+        } catch (error) {
+          // One document the template cannot render is that document's error, not the run's end.
+          if (!(error instanceof AssayError)) throw error;
+          failure = error.message;
+          request = { doc_id: docId, rolling: '' };
+        }
         const repeats: number[] = [];
         for (let r = 0; r < task.repeats; r++) if (!finished.has(sampleKey({ task: task.name, docId, repeat: r }))) repeats.push(r);
         if (repeats.length === 0) continue;
-        yield { task, docId, request, repeats, calls: repeats.map((r) => callsFor(task, request, r, plan).map(callKey)) };
+        if (failure !== undefined) yield { task, docId, request, failure, repeats, calls: repeats.map(() => []) };
+        else yield { task, docId, request, repeats, calls: repeats.map((r) => callsFor(task, request, r, plan).map(callKey)) };
       }
     }
   }
@@ -318,6 +350,7 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
   async function runChunk(chunk: Unit[]): Promise<void> {
     const unique = new Map<string, Call>();
     for (const unit of chunk) {
+      if (unit.failure !== undefined) continue;
       unit.repeats.forEach((r) => {
         for (const call of callsFor(unit.task, unit.request, r, plan)) unique.set(callKey(call), call);
       });

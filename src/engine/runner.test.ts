@@ -1,0 +1,281 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAssayError } from '../core/errors.js';
+import type { GenerateRequest, GenerateResult, LoglikelihoodRequest, LoglikelihoodResult, Provider, RequestFailure, Settled } from '../providers/types.js';
+import { SQLiteStore } from '../store/sqlite.js';
+import type { Sample } from '../store/types.js';
+import { parseTaskConfig } from '../tasks/task-config.js';
+import { prepareTask, type PreparedTask } from './prepare.js';
+import { resumeRun, startRun, type RunPlan } from './runner.js';
+
+const stores: SQLiteStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+function dir(): string {
+  return mkdtempSync(join(tmpdir(), 'assay-runner-'));
+}
+
+function openStore(): SQLiteStore {
+  const store = SQLiteStore.open(join(dir(), 'assay.db'));
+  stores.push(store);
+  return store;
+}
+
+interface Scripted extends Provider {
+  generated: GenerateRequest[];
+  scored: LoglikelihoodRequest[];
+}
+
+/** A provider whose answers the test writes down: generate → answer(request), loglikelihood → -len(continuation). */
+function scripted(answer: (request: GenerateRequest) => string | RequestFailure, options: { onGenerate?: (n: number) => void; check?: () => Promise<void> } = {}): Scripted {
+  const generated: GenerateRequest[] = [];
+  const scored: LoglikelihoodRequest[] = [];
+  const provider: Scripted = {
+    id: 'scripted:test',
+    capabilities: { generate: true, loglikelihood: true, loglikelihoodRolling: false, topLogprobs: 0, chat: true, constraint: { jsonSchema: false, grammar: false }, embeddings: false, tokenCount: false },
+    identity: { provider: 'scripted' },
+    generated,
+    scored,
+    async generate(requests) {
+      return requests.map((request): Settled<GenerateResult> => {
+        generated.push(request);
+        options.onGenerate?.(generated.length);
+        const out = answer(request);
+        if (typeof out !== 'string') return { ok: false, error: out };
+        return { ok: true, value: { text: out, finishReason: 'stop', usage: { promptTokens: 10, completionTokens: 2 }, latencyMs: 1, cached: false, costUsd: 0.001 } };
+      });
+    },
+    async loglikelihood(requests) {
+      return requests.map((request): Settled<LoglikelihoodResult> => {
+        scored.push(request);
+        const logprob = -Array.from(request.continuation).length;
+        return { ok: true, value: { logprob, isGreedy: request.continuation.trim() === 'cat', tokens: 1, latencyMs: 1, cached: false } };
+      });
+    },
+    async loglikelihoodRolling() {
+      throw new Error('not used');
+    },
+    async embed() {
+      throw new Error('not used');
+    },
+    async countTokens() {
+      return 0;
+    },
+    ...(options.check === undefined ? {} : { check: options.check }),
+    async close() {},
+  };
+  return provider;
+}
+
+function plan(overrides: Partial<RunPlan> = {}): RunPlan {
+  return {
+    model: 'scripted:test',
+    tasks: [],
+    limit: null,
+    numFewshot: null,
+    fewshotSeed: 1234,
+    seed: 7,
+    repeats: null,
+    maxTokens: null,
+    temperature: null,
+    chat: false,
+    noCache: true,
+    bootstrapIters: 200,
+    provider: { concurrency: 4 },
+    ...overrides,
+  };
+}
+
+const QA = Array.from({ length: 10 }, (_, i) => ({ q: `What is ${i} + ${i}?`, a: String(2 * i), group: i % 3 }));
+
+async function qaTask(extra = '', docs: object[] = QA): Promise<PreparedTask> {
+  const d = dir();
+  writeFileSync(join(d, 'qa.jsonl'), docs.map((x) => JSON.stringify(x)).join('\n') + '\n');
+  const yaml = `task: qa\ndata:\n  path: qa.jsonl\noutput_type: generate_until\ndoc_to_text: "Q: {{q}}\\nA:"\ndoc_to_target: "{{a}}"\ngeneration_kwargs:\n  until: ["\\n"]\n${extra}`;
+  return prepareTask(parseTaskConfig(yaml, join(d, 'qa.yaml')));
+}
+
+/** Right on even documents: answers " 2i" (stripped by nothing: exact_match sees the space). */
+const halfRight = (request: GenerateRequest): string => {
+  const i = Number(/What is (\d+)/.exec(String(request.prompt))![1]);
+  return i % 2 === 0 ? String(2 * i) : 'no idea';
+};
+
+async function allSamples(store: SQLiteStore, runId: string, task: string): Promise<Sample[]> {
+  return (await store.samplePage(runId, task, 0, 1000)).samples;
+}
+
+describe('startRun', () => {
+  it('scores generate_until docs, stores every sample with its record, and aggregates with a Wilson interval', async () => {
+    const store = openStore();
+    const provider = scripted(halfRight);
+    const task = await qaTask();
+    const outcome = await startRun(plan(), [task], { store, provider });
+    expect(outcome.run.status).toBe('finished');
+    expect(outcome.remaining).toBe(0);
+    expect(provider.generated).toHaveLength(10);
+    expect(provider.generated[3]).toEqual({ prompt: 'Q: What is 3 + 3?\nA:', stop: ['\n'], maxTokens: 256, temperature: 0 });
+    const [agg] = outcome.aggregates;
+    // exact_match over 10 docs, 5 right: mean 0.5, mean_stderr = sqrt(0.25 * 10/9) / sqrt(10),
+    // Wilson 95% interval of 5/10 (statsmodels: 0.23659309051256394, 0.7634069094874361).
+    expect(agg).toMatchObject({ task: 'qa', metric: 'exact_match', filter: 'none', value: 0.5, n: 10, method: 'wilson', seed: null });
+    expect(agg.ciLow).toBeCloseTo(0.23659309051256394, 12);
+    expect(agg.ciHigh).toBeCloseTo(0.7634069094874361, 12);
+    expect(agg.stderr).toBeCloseTo(Math.sqrt((0.25 * 10) / 9) / Math.sqrt(10), 12);
+    const samples = await allSamples(store, outcome.run.id, 'qa');
+    expect(samples).toHaveLength(10);
+    expect(samples[2]).toEqual({
+      task: 'qa',
+      docId: 2,
+      repeat: 0,
+      inputs: { q: 'What is 2 + 2?', a: '4', group: 2 },
+      prompt: 'Q: What is 2 + 2?\nA:',
+      rawResponse: '4',
+      filteredAnswer: '4',
+      scores: { 'exact_match,none': 1 },
+      items: { 'exact_match,none': 1 },
+      status: 'scored',
+      errorReason: null,
+      latencyMs: 1,
+      inputTokens: 10,
+      outputTokens: 2,
+      costUsd: 0.001,
+      cached: false,
+    });
+    expect(outcome.run.totals).toEqual({ samples: 10, errors: 0, cached: 0, inputTokens: 100, outputTokens: 20, costUsd: expect.closeTo(0.01, 12) as number });
+    expect(outcome.run.provenance.tasks[0]).toMatchObject({ task: 'qa', fewshotSeed: null });
+    expect((await store.aggregates(outcome.run.id))).toEqual(outcome.aggregates);
+  });
+
+  it('sends identical greedy repeats once and clusters their standard error by document', async () => {
+    const store = openStore();
+    const provider = scripted(halfRight);
+    const task = await qaTask('repeats: 3\n');
+    const outcome = await startRun(plan(), [task], { store, provider });
+    expect(provider.generated).toHaveLength(10);
+    expect(await allSamples(store, outcome.run.id, 'qa')).toHaveLength(30);
+    expect(outcome.aggregates[0]).toMatchObject({ value: 0.5, n: 30, method: 'clustered-t' });
+  });
+
+  it('uses the task cluster_field for clustered standard errors', async () => {
+    const store = openStore();
+    const outcome = await startRun(plan(), [await qaTask('cluster_field: group\n')], { store, provider: scripted(halfRight) });
+    expect(outcome.aggregates[0]).toMatchObject({ value: 0.5, n: 10, method: 'clustered-t' });
+  });
+
+  it('samples repeats with distinct seeds at temperature > 0 and takes a majority vote across them', async () => {
+    const store = openStore();
+    // Seeds 7, 8, 9: the answer is right for seeds 7 and 9 only (on every doc).
+    const provider = scripted((request) => (request.seed === 8 ? 'wrong' : String(2 * Number(/What is (\d+)/.exec(String(request.prompt))![1]))));
+    const task = await qaTask('repeats: 3\nfilter_list:\n  - name: maj\n    filter:\n      - function: majority_vote\n      - function: take_first\n  - name: each\n    filter:\n      - function: take_first\n');
+    const outcome = await startRun(plan({ temperature: 0.7 }), [task], { store, provider });
+    expect(provider.generated).toHaveLength(30);
+    expect(new Set(provider.generated.map((r) => r.seed))).toEqual(new Set([7, 8, 9]));
+    const byKey = Object.fromEntries(outcome.aggregates.map((a) => [`${a.metric},${a.filter}`, a]));
+    // The vote is one per document (scored on repeat 0): always right.
+    expect(byKey['exact_match,maj']).toMatchObject({ value: 1, n: 10 });
+    // Each repeat scored on its own: 2 of 3 right.
+    expect(byKey['exact_match,each']?.value).toBeCloseTo(2 / 3, 12);
+    expect(byKey['exact_match,each']?.n).toBe(30);
+    const [r0, r1] = await allSamples(store, outcome.run.id, 'qa');
+    expect([r0!.filteredAnswer, r1!.filteredAnswer]).toEqual(['{"maj":"0","each":"0"}', '{"each":"wrong"}']);
+    expect([r0!.scores, r1!.scores]).toEqual([{ 'exact_match,maj': 1, 'exact_match,each': 1 }, { 'exact_match,each': 0 }]);
+  });
+
+  it('scores multiple choice from loglikelihoods: acc and acc_norm as the harness', async () => {
+    const store = openStore();
+    const d = dir();
+    writeFileSync(join(d, 'mc.jsonl'), '{"q": "A pet?", "choices": ["cat", "elephant", "ox"], "label": 0}\n{"q": "Big?", "choices": ["mouse", "elephant", "cat"], "label": 1}\n');
+    const config = parseTaskConfig('task: mc\ndata:\n  path: mc.jsonl\noutput_type: multiple_choice\ndoc_to_text: "{{q}}"\ndoc_to_choice: "{{choices}}"\ndoc_to_target: label\nmetric_list:\n  - metric: acc\n  - metric: acc_norm\n  - metric: exact_match\n', join(d, 'mc.yaml'));
+    const provider = scripted(() => 'unused');
+    const outcome = await startRun(plan(), [await prepareTask(config)], { store, provider });
+    // logprob = -len(" choice"): the shortest choice wins acc ("ox" on doc 0, "cat" on doc 1);
+    // acc_norm divides by len(choice): (-3/2, -4/3, -9/8...) picks the longest relative; see below.
+    expect(provider.scored.map((r) => r.continuation)).toEqual([' cat', ' elephant', ' ox', ' mouse', ' elephant', ' cat']);
+    const byMetric = Object.fromEntries(outcome.aggregates.map((a) => [a.metric, a.value]));
+    // acc: doc 0 argmax(-4,-9,-3) = ox (wrong); doc 1 argmax(-6,-9,-4) = cat (wrong).
+    expect(byMetric.acc).toBe(0);
+    // acc_norm: doc 0 (-4/3, -9/8, -3/2) → elephant (wrong); doc 1 (-6/5, -9/8, -4/3) → elephant (right).
+    expect(byMetric.acc_norm).toBe(0.5);
+    // exact_match: is_greedy[gold]: doc 0 gold " cat" is greedy, doc 1 gold " elephant" is not.
+    expect(byMetric.exact_match).toBe(0.5);
+    const [s0] = await allSamples(store, outcome.run.id, 'mc');
+    expect(s0!.rawResponse).toBe('[[-4,true],[-9,false],[-3,false]]');
+    expect(s0!.filteredAnswer).toBe('ox');
+  });
+
+  it('records failed requests as errored samples with the reason and leaves them out of the aggregates', async () => {
+    const store = openStore();
+    const provider = scripted((request) => (String(request.prompt).includes('7 + 7') || String(request.prompt).includes('4 + 4') ? { code: 'server_error', message: 'HTTP 500: boom', attempts: 3, status: 500 } : halfRight(request)));
+    const outcome = await startRun(plan(), [await qaTask()], { store, provider });
+    const samples = await allSamples(store, outcome.run.id, 'qa');
+    expect(samples).toHaveLength(10);
+    expect(samples.filter((s) => s.status === 'error').map((s) => [s.docId, s.errorReason, s.rawResponse, s.scores])).toEqual([
+      [4, 'server_error: HTTP 500: boom (after 3 attempts)', null, {}],
+      [7, 'server_error: HTTP 500: boom (after 3 attempts)', null, {}],
+    ]);
+    // 8 scored: docs 0,2,6,8 right (4 excluded) → 4/8.
+    expect(outcome.aggregates[0]).toMatchObject({ value: 0.5, n: 8 });
+    expect(outcome.run.totals?.errors).toBe(2);
+  });
+
+  it('fails before creating a run when the provider cannot serve the task or is unreachable', async () => {
+    const store = openStore();
+    const noGenerate = { ...scripted(halfRight), capabilities: { ...scripted(halfRight).capabilities, generate: false } };
+    await expect(startRun(plan(), [await qaTask()], { store, provider: noGenerate })).rejects.toThrow(/^task "qa" \(generate_until\): .*generate/);
+    const down = scripted(halfRight, {
+      check: async () => {
+        throw new Error('cannot reach scripted:test at http://127.0.0.1:9/v1/models: connect ECONNREFUSED');
+      },
+    });
+    await expect(startRun(plan(), [await qaTask()], { store, provider: down })).rejects.toThrow('connect ECONNREFUSED');
+    expect(await store.listRuns()).toEqual([]);
+  });
+});
+
+describe('interrupt and resume', () => {
+  it('an aborted run is interrupted with its finished samples kept; resume sends only the rest and ends with the aggregates of an unbroken run', async () => {
+    const docs = Array.from({ length: 200 }, (_, i) => ({ q: `What is ${i} + ${i}?`, a: String(2 * i), group: i % 3 }));
+    const full = await startRun(plan(), [await qaTask('metric_list:\n  - metric: exact_match\n  - metric: bleu\n', docs)], { store: openStore(), provider: scripted(halfRight) });
+
+    const store = openStore();
+    const controller = new AbortController();
+    const first = scripted(halfRight, { onGenerate: (n) => n === 75 && controller.abort() });
+    const task = await qaTask('metric_list:\n  - metric: exact_match\n  - metric: bleu\n', docs);
+    const stopped = await startRun(plan(), [task], { store, provider: first, signal: controller.signal, chunkSize: 16, workers: 1 });
+    expect(stopped.run.status).toBe('interrupted');
+    expect(stopped.aggregates).toEqual([]);
+    // The chunk in flight when Ctrl-C came (docs 64..79) is finished and saved; nothing after it is sent.
+    expect(first.generated).toHaveLength(80);
+    expect(stopped.remaining).toBe(120);
+    expect((await store.samplePage(stopped.run.id, 'qa', 0, 1)).total).toBe(80);
+
+    const second = scripted(halfRight);
+    const resumed = await resumeRun((await store.getRun(stopped.run.id))!, [await qaTask('metric_list:\n  - metric: exact_match\n  - metric: bleu\n', docs)], { store, provider: second });
+    expect(resumed.run.status).toBe('finished');
+    expect(second.generated).toHaveLength(120);
+    expect(second.generated[0]!.prompt).toBe('Q: What is 80 + 80?\nA:');
+    expect((await store.samplePage(stopped.run.id, 'qa', 0, 1)).total).toBe(200);
+    expect(resumed.aggregates).toEqual(full.aggregates);
+    expect(resumed.aggregates.map((a) => a.metric)).toEqual(['exact_match', 'bleu']);
+  });
+
+  it('refuses to resume when the task changed since the run started', async () => {
+    const store = openStore();
+    const controller = new AbortController();
+    controller.abort();
+    const stopped = await startRun(plan(), [await qaTask()], { store, provider: scripted(halfRight), signal: controller.signal });
+    expect(stopped.run.status).toBe('interrupted');
+    let message = '';
+    try {
+      await resumeRun(stopped.run, [await qaTask('description: "Answer.\\n"\n')], { store, provider: scripted(halfRight) });
+    } catch (error) {
+      message = isAssayError(error) ? error.message : String(error);
+    }
+    expect(message).toMatch(/^cannot resume run \w+: the task file of task "qa" changed since the run started \(hash \w+, now \w+\); start a new run$/);
+  });
+});
