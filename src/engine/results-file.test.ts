@@ -194,7 +194,9 @@ describe('resultsFile', () => {
   });
 
   it('keeps tasks only the aggregates name after the run\'s tasks, and provenance extras under snake_case names', () => {
-    const run: Run = { ...RUN, provenance: { ...RUN.provenance, plan: { taskFiles: ['piqa.yaml'], limit: 40 } } };
+    // Any provenance member beyond the fixed ones (the engine's run plan) is carried along.
+    const withPlan = { ...RUN.provenance, plan: { taskFiles: ['piqa.yaml'], limit: 40 } };
+    const run: Run = { ...RUN, provenance: withPlan };
     const extra = agg('boolq', 'acc', 'none', 1, 1, null, null, null, null);
     expect(runTasks(run, [...AGGREGATES, extra])).toStrictEqual(['piqa', 'gsm8k', 'boolq']);
     const file = resultsFile({ run, aggregates: [extra] });
