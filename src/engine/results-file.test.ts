@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { isAssayError } from '../core/errors.js';
 import { SQLiteStore } from '../store/sqlite.js';
 import type { Aggregate, Run, Sample } from '../store/types.js';
-import { csvLine, resultsFile, resultsFileText, runTasks, sampleFileChunks, writeFileAtomic, writeResultsFile, type FileChunk } from './results-file.js';
+import { csvLine, resultsFile, resultsFileText, tasksOfRun, sampleFileChunks, writeFileAtomic, writeResultsFile, type FileChunk } from './results-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'assay-results-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -198,7 +198,7 @@ describe('resultsFile', () => {
     const withPlan = { ...RUN.provenance, plan: { taskFiles: ['piqa.yaml'], limit: 40 } };
     const run: Run = { ...RUN, provenance: withPlan };
     const extra = agg('boolq', 'acc', 'none', 1, 1, null, null, null, null);
-    expect(runTasks(run, [...AGGREGATES, extra])).toStrictEqual(['piqa', 'gsm8k', 'boolq']);
+    expect(tasksOfRun(run, [...AGGREGATES, extra])).toStrictEqual(['piqa', 'gsm8k', 'boolq']);
     const file = resultsFile({ run, aggregates: [extra] });
     expect(Object.keys(file.results as object)).toStrictEqual(['piqa', 'gsm8k', 'boolq']);
     expect((file.assay as { provenance: { plan: unknown } }).provenance.plan).toStrictEqual({ taskFiles: ['piqa.yaml'], limit: 40 });

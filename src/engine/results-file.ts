@@ -31,7 +31,7 @@ type JsonObject = { [key: string]: JsonValue };
 export function resultsFile(input: ResultsFileInput): Record<string, unknown> {
   const { run, aggregates } = input;
   const configs = input.configs ?? {};
-  const tasks = runTasks(run, aggregates);
+  const tasks = tasksOfRun(run, aggregates);
 
   const results: { [task: string]: JsonObject } = {};
   const nSamples: { [task: string]: JsonObject } = {};
@@ -183,7 +183,7 @@ export async function writeFileAtomic(path: string, content: string | AsyncItera
 }
 
 /** The run's tasks in its order (the harness keeps task load order), then any only the aggregates name. */
-export function runTasks(run: Run, aggregates: readonly Aggregate[]): string[] {
+export function tasksOfRun(run: Run, aggregates: readonly Aggregate[]): string[] {
   const tasks = run.provenance.tasks.map((t) => t.task);
   for (const a of aggregates) if (!tasks.includes(a.task)) tasks.push(a.task);
   return tasks;
@@ -223,7 +223,7 @@ export const CSV_COLUMNS = [
  * once for the metric columns, which the header must name, then for the rows.
  */
 export async function* sampleFileChunks(store: ResultStore, run: Run, format: 'jsonl' | 'csv', options: SampleFileOptions = {}): AsyncGenerator<FileChunk> {
-  const tasks = options.tasks ?? runTasks(run, []);
+  const tasks = options.tasks ?? tasksOfRun(run, []);
   const pages = () => samplePages(store, run.id, tasks, options.pageSize ?? EXPORT_PAGE_SIZE);
   if (format === 'jsonl') {
     for await (const page of pages()) {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { closestNames, unknownNameMessage } from '../../core/suggest.js';
-import { resultsFileText, runTasks, sampleFileChunks, writeFileAtomic, type FileChunk } from '../../engine/results-file.js';
+import { resultsFileText, tasksOfRun, sampleFileChunks, writeFileAtomic, type FileChunk } from '../../engine/results-file.js';
 import { DEFAULT_STORE_PATH, SQLiteStore } from '../../store/sqlite.js';
 import { RUN_STATUSES, type Aggregate, type ResultStore, type Run, type RunStatus, type Sample } from '../../store/types.js';
 import { parseFormat, parseIntegerFlag } from '../flags.js';
@@ -70,7 +70,7 @@ export function registerRuns(program: Command, io: CliIO): void {
       await withStore(path, async (store) => {
         const run = await resolveRun(store, id, path);
         const all = await store.aggregates(run.id);
-        const tasks = runTasks(run, all);
+        const tasks = tasksOfRun(run, all);
         if (flags.task !== undefined && !tasks.includes(flags.task)) throw new UsageError(`run ${run.id}: ${unknownNameMessage('task', flags.task, tasks)}`);
         const aggregates = all.filter((a) => flags.task === undefined || a.task === flags.task);
         const tags = await store.tags(run.id);
@@ -103,7 +103,7 @@ export function registerRuns(program: Command, io: CliIO): void {
         const aggregates = await store.aggregates(run.id);
         const tags = await store.tags(run.id);
         const chunks: AsyncIterable<FileChunk> =
-          format === 'json' ? single(resultsFileText({ run, aggregates, tags })) : sampleFileChunks(store, run, format, { tasks: runTasks(run, aggregates) });
+          format === 'json' ? single(resultsFileText({ run, aggregates, tags })) : sampleFileChunks(store, run, format, { tasks: tasksOfRun(run, aggregates) });
         let samples = 0;
         const counted = (async function* () {
           for await (const chunk of chunks) {
