@@ -280,6 +280,7 @@ describe('assay runs show', () => {
     [['01KJ'], `assay: error: run id prefix "01KJ" matches 3 runs in ${STORE} (${C}, ${B}, ${A}); give more characters\n`],
     [['01KJVKTDZMB9D5MPJTB9D5MPJX'], `assay: error: unknown run id "01KJVKTDZMB9D5MPJTB9D5MPJX" in ${STORE}; did you mean ${A}? (\`assay runs list\` shows the stored runs)\n`],
     [['nope'], `assay: error: unknown run id "nope" in ${STORE} (\`assay runs list\` shows the stored runs)\n`],
+    [[''], 'assay: error: the run id is empty (`assay runs list` shows the stored runs)\n'],
     [[A, '--samples'], `assay: error: run ${A} has 2 tasks; choose one with --task (boolq, gsm8k)\n`],
     [[A, '--task', 'boolk'], `assay: error: run ${A}: unknown task "boolk"; did you mean "boolq"? (valid: boolq, gsm8k)\n`],
     [[A, '--samples', '--task', 'boolq', '--offset', '-1'], 'assay: error: --offset expects an integer from 0 to 9007199254740991, got "-1"\n'],

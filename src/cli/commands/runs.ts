@@ -146,11 +146,12 @@ async function withStore<T>(path: string, fn: (store: ResultStore) => Promise<T>
 
 /** The run with this id, else the one run whose id starts with it (case-insensitive). */
 export async function resolveRun(store: ResultStore, id: string, path: string): Promise<Run> {
+  if (id.trim() === '') throw new UsageError('the run id is empty (`assay runs list` shows the stored runs)');
   const exact = await store.getRun(id);
   if (exact !== undefined) return exact;
   const ids = (await store.listRuns()).map((r) => r.id);
   const prefix = id.toUpperCase();
-  const matches = prefix === '' ? [] : ids.filter((candidate) => candidate.startsWith(prefix));
+  const matches = ids.filter((candidate) => candidate.startsWith(prefix));
   if (matches.length === 1) return (await store.getRun(matches[0])) as Run;
   if (matches.length > 1) {
     const shown = matches.slice(0, 5).join(', ');
