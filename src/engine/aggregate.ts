@@ -397,7 +397,7 @@ export function aggregateItems(aggregation: string, items: readonly MetricItem[]
     if (values.every((x) => x === 0 || x === 1)) {
       // Accuracies: the Wilson score interval stays inside [0, 1] and covers well at small n
       // or near 0 and 1, where mean ± t·SE does not (statsmodels proportion_confint 'wilson').
-      const count = values.reduce((sum, x) => sum + x, 0);
+      const count = values.reduce((sum: number, x) => sum + x, 0);
       const ci = proportionConfint(count, n, 1 - confidence, 'wilson');
       return { value, n, stderr, ciLow: ci.low, ciHigh: ci.high, method: 'wilson', seed: null };
     }

@@ -112,3 +112,10 @@ describe('helpers', () => {
     expect(pyFindall(pyRegExp('x*'), 'axb')).toEqual(['', 'x', '', '']);
   });
 });
+
+describe('uppercase and remove_whitespace (UppercaseFilter, WhitespaceFilter: lstrip)', () => {
+  it('applies per response', () => {
+    const pipeline = { name: 'p', filter: [{ function: 'remove_whitespace' as const }, { function: 'uppercase' as const }] };
+    expect(applyFilterPipeline(pipeline, [' \t\n straße  ', 'ok'])).toEqual(['STRASSE  ', 'OK']);
+  });
+});

@@ -16,6 +16,18 @@ export function pyStrip(text: string): string {
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
 
+/** Python `str.lstrip()` with no argument. */
+export function pyLstrip(text: string): string {
+  let start = 0;
+  while (start < text.length && isPyWhitespace(text.charCodeAt(start))) start++;
+  return start === 0 ? text : text.slice(start);
+}
+
+/** `str.upper()`: full case mappings ("ß" → "SS") as Python's; code points newer than Python 3.11's Unicode 14 may differ. */
+function pyUpper(text: string): string {
+  return text.toUpperCase();
+}
+
 /** Python `re.findall`: whole matches without groups, the group with one, a tuple with several. */
 export function pyFindall(re: RegExp, text: string): (string | string[])[] {
   const out: (string | string[])[] = [];
@@ -100,8 +112,15 @@ export function applyFilterPipeline(pipeline: FilterPipeline, responses: readonl
       case 'lowercase':
         value = list.map(pyLower);
         break;
+      case 'uppercase':
+        value = list.map(pyUpper);
+        break;
       case 'strip':
         value = list.map(pyStrip);
+        break;
+      case 'remove_whitespace':
+        // WhitespaceFilter: resp.lstrip().
+        value = list.map(pyLstrip);
         break;
       case 'take_first':
         if (list.length === 0) throw new InputError(`filter pipeline "${name}": take_first got no responses`);

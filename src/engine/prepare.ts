@@ -10,6 +10,8 @@ import { pyStr } from '../tasks/py-values.js';
 import { createRequestBuilder, TaskDocs, type Doc, type RequestRecord, type TaskSpec } from '../tasks/requests.js';
 import type { TaskConfig } from '../tasks/task-config.js';
 import type { TaskProvenance } from '../store/types.js';
+import { aggregationRegistry } from './aggregate.js';
+import { taskMetricRegistry } from './task-metrics.js';
 
 /** The harness evaluator's default `--fewshot_seed`. */
 export const DEFAULT_FEWSHOT_SEED = 1234;
@@ -141,8 +143,36 @@ function documentError(error: unknown, config: TaskConfig, docId: number, doc: D
   return new AssayError(error.code, `task "${config.task}", document ${docId}${from}: ${error.message}${hint}`, { location: { file: config.file }, cause: error });
 }
 
+/** Metrics, aggregations and filter pipelines are checked before any document is read. */
+export function checkTaskScoring(config: TaskConfig): void {
+  const at = (field: string) => ({ file: config.file, field });
+  config.metric_list.forEach((spec, i) => {
+    let def;
+    try {
+      def = taskMetricRegistry.get(spec.metric);
+    } catch (error) {
+      throw new ConfigError(`task "${config.task}": ${(error as Error).message}`, at(`metric_list[${i}].metric`));
+    }
+    if (!def.outputTypes.includes(config.output_type)) {
+      throw new ConfigError(`task "${config.task}": metric ${spec.metric} does not apply to output_type ${config.output_type} (it scores ${def.outputTypes.join(', ')})`, at(`metric_list[${i}].metric`));
+    }
+    try {
+      aggregationRegistry.get(spec.aggregation);
+    } catch (error) {
+      throw new ConfigError(`task "${config.task}": ${(error as Error).message}`, at(`metric_list[${i}].aggregation`));
+    }
+  });
+  config.filter_list.forEach((pipeline, i) => {
+    const first = pipeline.filter.findIndex((step) => step.function === 'take_first');
+    if (first >= 0 && first < pipeline.filter.length - 1) {
+      throw new ConfigError(`task "${config.task}": filter pipeline "${pipeline.name}" has ${pipeline.filter[first + 1]!.function} after take_first, which already reduced the responses to one; put take_first last`, at(`filter_list[${i}].filter[${first + 1}]`));
+    }
+  });
+}
+
 /** Loads a task's documents and readies its requests. */
 export async function prepareTask(config: TaskConfig, options: PrepareOptions = {}): Promise<PreparedTask> {
+  checkTaskScoring(config);
   positiveInt(options.limit, 'limit', config, 0);
   positiveInt(options.numFewshot, 'num_fewshot', config, 0);
   positiveInt(options.repeats, 'repeats', config, 1);

@@ -285,7 +285,7 @@ describe('errors name file:line:column and the field', () => {
     [
       'unknown nested key',
       'task: x\ndataset_path: a/b\ntest_split: test\nmetric_list:\n  - metric: acc\n    agregation: mean\n',
-      `${F}:6:5 field "metric_list[0].agregation": unknown field "agregation"; did you mean "aggregation"? (valid: metric, aggregation, higher_is_better, ignore_case, ignore_punctuation, regexes_to_ignore)`,
+      `${F}:6:5 field "metric_list[0].agregation": unknown field "agregation"; did you mean "aggregation"? (valid: metric, aggregation, higher_is_better, ignore_case, ignore_punctuation, regexes_to_ignore, ignore_numbers)`,
     ],
     [
       'unknown filter option',
@@ -300,7 +300,7 @@ describe('errors name file:line:column and the field', () => {
     [
       'unknown filter function',
       'task: x\ndataset_path: a/b\ntest_split: test\nfilter_list:\n  - name: f\n    filter:\n      - function: regx\n',
-      `${F}:7:19 field "filter_list[0].filter[0].function": unknown value "regx"; did you mean "regex"? (valid: regex, take_first, majority_vote, lowercase, strip, map)`,
+      `${F}:7:19 field "filter_list[0].filter[0].function": unknown value "regx"; did you mean "regex"? (valid: regex, take_first, majority_vote, lowercase, uppercase, strip, remove_whitespace, map)`,
     ],
     [
       'unknown output_type',

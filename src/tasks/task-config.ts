@@ -26,7 +26,7 @@ export { FILTER_FUNCTIONS, type FilterFunction, OUTPUT_TYPES, type OutputType } 
 export type FilterStep =
   | { function: 'regex'; regex_pattern: string; group_select: number; fallback: string }
   | { function: 'map'; mapping_dict: Readonly<Record<string, unknown>>; default_value: unknown }
-  | { function: 'take_first' | 'majority_vote' | 'lowercase' | 'strip' };
+  | { function: 'take_first' | 'majority_vote' | 'lowercase' | 'uppercase' | 'strip' | 'remove_whitespace' };
 
 export interface FilterPipeline {
   name: string;
@@ -41,6 +41,7 @@ export interface MetricSpec {
   ignore_case?: boolean;
   ignore_punctuation?: boolean;
   regexes_to_ignore?: string[];
+  ignore_numbers?: boolean;
 }
 
 /** Where documents come from: local files per split, or a Hugging Face data set reference. */
@@ -365,6 +366,7 @@ function resolveDefaults(raw: RawTaskConfig, main: Layer, hash: string, layerOf:
     if (m.ignore_case !== undefined) spec.ignore_case = m.ignore_case;
     if (m.ignore_punctuation !== undefined) spec.ignore_punctuation = m.ignore_punctuation;
     if (m.regexes_to_ignore !== undefined) spec.regexes_to_ignore = m.regexes_to_ignore;
+    if (m.ignore_numbers !== undefined) spec.ignore_numbers = m.ignore_numbers;
     return spec;
   });
 

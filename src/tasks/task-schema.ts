@@ -5,7 +5,7 @@ import { DATA_FORMATS } from '../data/loaders.js';
 
 export const OUTPUT_TYPES = ['multiple_choice', 'loglikelihood', 'loglikelihood_rolling', 'generate_until'] as const;
 export type OutputType = (typeof OUTPUT_TYPES)[number];
-export const FILTER_FUNCTIONS = ['regex', 'take_first', 'majority_vote', 'lowercase', 'strip', 'map'] as const;
+export const FILTER_FUNCTIONS = ['regex', 'take_first', 'majority_vote', 'lowercase', 'uppercase', 'strip', 'remove_whitespace', 'map'] as const;
 export type FilterFunction = (typeof FILTER_FUNCTIONS)[number];
 
 // The file schema. Objects are strict so an unknown key is an error with a "did you mean".
@@ -29,6 +29,7 @@ export const METRIC = z.strictObject({
   ignore_case: z.boolean().optional(),
   ignore_punctuation: z.boolean().optional(),
   regexes_to_ignore: z.array(str).optional(),
+  ignore_numbers: z.boolean().optional(),
 });
 
 export const TASK_CONFIG_SCHEMA = z.strictObject({
@@ -113,6 +114,12 @@ export const METRIC_DEFAULTS: Record<string, { aggregation: string; higher_is_be
   ter: { aggregation: 'ter', higher_is_better: false },
   f1: { aggregation: 'f1', higher_is_better: true },
   mcc: { aggregation: 'matthews_corrcoef', higher_is_better: true },
+  acc_bytes: { aggregation: 'mean', higher_is_better: true },
+  brier_score: { aggregation: 'brier_score', higher_is_better: false },
+  rouge1: { aggregation: 'mean', higher_is_better: true },
+  rouge2: { aggregation: 'mean', higher_is_better: true },
+  rougeL: { aggregation: 'mean', higher_is_better: true },
+  rougeLsum: { aggregation: 'mean', higher_is_better: true },
 };
 
 /** Options each filter function accepts (lm_eval/filters/*.py constructor arguments). */
@@ -122,5 +129,7 @@ export const FILTER_OPTIONS: Record<FilterFunction, readonly string[]> = {
   take_first: [],
   majority_vote: [],
   lowercase: [],
+  uppercase: [],
   strip: [],
+  remove_whitespace: [],
 };
