@@ -3,7 +3,7 @@
 // strictly, with the nearest valid key suggested, and errors point at file:line:column.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { unknownNameMessage } from '../core/suggest.js';
@@ -84,11 +84,19 @@ export function parseSuite(text: string, file: string): Suite {
     throw new ConfigError(`YAML: ${e.message.split('\n')[0]}`, { file, line: pos.line, column: pos.col });
   }
   const raw: unknown = doc.toJS();
-  const at = (path: readonly PropertyKey[]) => {
-    const node = doc.getIn(path.map(String).map((p) => (/^\d+$/.test(p) ? Number(p) : p)), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range === undefined) return { file };
-    const pos = lines.linePos(node.range[0]);
+  const keys = (path: readonly PropertyKey[]) => path.map(String).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const position = (node: unknown) => {
+    const range = (node as { range?: [number, number, number] } | null | undefined)?.range;
+    if (range === undefined) return { file };
+    const pos = lines.linePos(range[0]);
     return { file, line: pos.line, column: pos.col };
+  };
+  const at = (path: readonly PropertyKey[]) => position(path.length === 0 ? doc.contents : doc.getIn(keys(path), true));
+  // An unknown key points at the key itself.
+  const keyAt = (path: readonly PropertyKey[], key: string) => {
+    const map = path.length === 0 ? doc.contents : doc.getIn(keys(path), true);
+    const pair = isMap(map) ? map.items.find((item) => isScalar(item.key) && item.key.value === key) : undefined;
+    return position(pair?.key ?? map);
   };
   const parsed = SUITE_SCHEMA.safeParse(raw);
   if (!parsed.success) {
@@ -96,7 +104,7 @@ export function parseSuite(text: string, file: string): Suite {
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0]!;
       const inModel = issue.path.length >= 2 && issue.path[0] === 'models';
-      throw new ConfigError(unknownNameMessage(inModel ? 'model option' : 'suite key', key, inModel ? MODEL_KEYS : KEYS), { ...at(issue.path), field: [...issue.path, key].join('.') });
+      throw new ConfigError(unknownNameMessage(inModel ? 'model option' : 'suite key', key, inModel ? MODEL_KEYS : KEYS), { ...keyAt(issue.path, key), field: [...issue.path, key].join('.') });
     }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new ConfigError('a suite file must be a YAML mapping with models: and tasks:', { file });

@@ -10,7 +10,7 @@ import { UsageError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import { formatSignature } from '../../core/signature.js';
 import { DEFAULT_FEWSHOT_SEED, prepareTask, type PreparedTask } from '../../engine/prepare.js';
-import { resultsFile, writeResultsFile } from '../../engine/results-file.js';
+import { resultsFile, sampleFileChunks, writeFileAtomic, writeResultsFile } from '../../engine/results-file.js';
 import { resumeRun, startRun, storedPlan, type RunOutcome, type RunPlan, type RunProgress } from '../../engine/runner.js';
 import { loadSuite, type Suite, type SuiteModel } from '../../engine/suite.js';
 import { withCache, ResponseCache } from '../../providers/cache.js';
@@ -20,6 +20,7 @@ import { DEFAULT_STORE_PATH, SQLiteStore } from '../../store/sqlite.js';
 import type { Aggregate, JsonValue, ResultStore, Run } from '../../store/types.js';
 import { loadTaskConfig } from '../../tasks/task-config.js';
 import { parseIntegerFlag, parseFormat } from '../flags.js';
+import { storePath } from './runs.js';
 import type { CliIO } from '../io.js';
 import { cachePath } from './cache.js';
 
@@ -49,11 +50,6 @@ interface RunFlags {
   tag: string[];
   progress: boolean;
   format: string;
-}
-
-/** The store path: --store, else ASSAY_STORE, else .assay/assay.db. */
-export function storePath(flag: string | undefined): string {
-  return flag ?? process.env.ASSAY_STORE ?? DEFAULT_STORE_PATH;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -263,20 +259,10 @@ export function resultsTable(run: Run, aggregates: readonly Aggregate[]): string
 }
 
 async function writeSampleLog(store: ResultStore, run: Run, file: string): Promise<void> {
-  await mkdir(dirname(resolve(file)), { recursive: true });
-  const out = createWriteStream(file);
-  const write = (text: string) => new Promise<void>((ok, fail) => out.write(text, (error) => (error ? fail(error) : ok())));
-  try {
-    for (const t of run.provenance.tasks) {
-      for (let offset = 0; ; offset += 1000) {
-        const page = await store.samplePage(run.id, t.task, offset, 1000);
-        if (page.samples.length > 0) await write(page.samples.map((s) => `${JSON.stringify({ run_id: run.id, ...s })}\n`).join(''));
-        if (offset + 1000 >= page.total) break;
-      }
-    }
-  } finally {
-    await new Promise<void>((ok) => out.end(ok));
+  async function* text(): AsyncGenerator<string> {
+    for await (const chunk of sampleFileChunks(store, run, 'jsonl')) yield chunk.text;
   }
+  await writeFileAtomic(file, text());
 }
 
 /** `--output results.json` for one model; with several models each gets `results.<n>.json`. */
@@ -329,7 +315,7 @@ export function registerRun(program: Command, io: CliIO): void {
       };
       process.on('SIGINT', onSigint);
       try {
-        const outcomes: RunOutcome[] = [];
+        const outcomes: { outcome: RunOutcome; tasks: PreparedTask[] }[] = [];
         if (flags.resume !== undefined) {
           if (suiteFile !== undefined || flags.model !== undefined || flags.tasks !== undefined) throw new UsageError('--resume takes the run id alone: the run keeps its own models, tasks and options');
           const run = await store.getRun(flags.resume);
@@ -340,7 +326,7 @@ export function registerRun(program: Command, io: CliIO): void {
           const opened = await openProvider(plan.model, configFromPlan(plan.provider), plan.noCache, flags.cacheFile);
           const progress = progressReporter(io, flags.progress);
           try {
-            outcomes.push(await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update }));
+            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update }), tasks });
           } finally {
             progress.stop();
             await opened.close();
@@ -363,7 +349,7 @@ export function registerRun(program: Command, io: CliIO): void {
                 },
               });
               for (const tag of tags) await store.addTag(outcome.run.id, tag);
-              outcomes.push(outcome);
+              outcomes.push({ outcome, tasks });
             } finally {
               progress.stop();
               await opened.close();
@@ -371,9 +357,15 @@ export function registerRun(program: Command, io: CliIO): void {
           }
         }
         const files: unknown[] = [];
-        for (const [i, outcome] of outcomes.entries()) {
+        for (const [i, { outcome, tasks }] of outcomes.entries()) {
           const run = outcome.run;
-          const input = { run, aggregates: outcome.aggregates, tags: await store.tags(run.id) };
+          const input = {
+            run,
+            aggregates: outcome.aggregates,
+            tags: await store.tags(run.id),
+            configs: Object.fromEntries(tasks.map((t) => [t.name, { ...t.config, num_fewshot: t.numFewshot, repeats: t.repeats }])),
+            originalDocs: Object.fromEntries(tasks.map((t) => [t.name, t.splitSize])),
+          };
           if (flags.output !== undefined) await writeResultsFile(outputFor(flags.output, i, outcomes.length), input);
           if (flags.logSamples !== undefined) await writeSampleLog(store, run, outputFor(flags.logSamples, i, outcomes.length));
           if (format === 'json') files.push(resultsFile(input));
