@@ -102,7 +102,7 @@ describe('assay run against an OpenAI-compatible server', () => {
 
   it('with injected faults every document ends scored or errored with its reason, none lost', async () => {
     const dir = workdir();
-    const task = writeTask(dir, 60);
+    writeTask(dir, 60);
     const reset = new Set<string>();
     server.faultFor = (request) => {
       const prompt = String((request.body as { prompt?: string } | undefined)?.prompt ?? '');

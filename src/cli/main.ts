@@ -9,10 +9,11 @@ import { registerSignificance } from './commands/significance.js';
 import { registerAgreement } from './commands/agreement.js';
 import { registerRank } from './commands/rank.js';
 import { registerCache } from './commands/cache.js';
+import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 
 /** Every command, in the order `assay --help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerScore, registerSignificance, registerAgreement, registerRank, registerCache, registerRuns];
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerRun, registerScore, registerSignificance, registerAgreement, registerRank, registerCache, registerRuns];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('assay')

@@ -1,9 +1,7 @@
 // `assay run`: a suite file, or --model with --tasks, or --resume RUN_ID. Loads the tasks,
 // opens the provider behind the response cache, runs, and prints the results table with each
 // number's interval, n and provenance signature. Ctrl-C stops cleanly and says how to resume.
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname, extname, resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { UsageError } from '../../core/errors.js';
