@@ -8,9 +8,10 @@ import { mapFields } from '../data/fields.js';
 import { loadDataset, type DataRecord } from '../data/loaders.js';
 import { pyStr } from '../tasks/py-values.js';
 import { createRequestBuilder, TaskDocs, type Doc, type RequestRecord, type TaskSpec } from '../tasks/requests.js';
-import type { TaskConfig } from '../tasks/task-config.js';
+import type { MetricSpec, TaskConfig } from '../tasks/task-config.js';
 import type { TaskProvenance } from '../store/types.js';
 import { aggregationRegistry } from './aggregate.js';
+import { checkRepeatMetric, isRepeatMetric } from './repeat-metrics.js';
 import { taskMetricRegistry } from './task-metrics.js';
 
 /** The harness evaluator's default `--fewshot_seed`. */
@@ -49,6 +50,8 @@ export interface PreparedTask {
   /** The reference answer(s) of a document as the harness's process_results takes them. */
   target(doc: Doc): string | string[];
   provenance: TaskProvenance;
+  /** The metric_list entries scored per document (all but pass@k and consistency). */
+  perDocumentMetrics: MetricSpec[];
 }
 
 /** The part of a TaskConfig that decides prompts, as a TaskSpec for the request builder. */
@@ -144,9 +147,13 @@ function documentError(error: unknown, config: TaskConfig, docId: number, doc: D
 }
 
 /** Metrics, aggregations and filter pipelines are checked before any document is read. */
-export function checkTaskScoring(config: TaskConfig): void {
+export function checkTaskScoring(config: TaskConfig, repeats: number = config.repeats): void {
   const at = (field: string) => ({ file: config.file, field });
   config.metric_list.forEach((spec, i) => {
+    if (isRepeatMetric(spec.metric)) {
+      if (config.output_type !== 'generate_until') throw new ConfigError(`task "${config.task}": ${spec.metric} scores repeated generations; it needs output_type generate_until`, at(`metric_list[${i}].metric`));
+      return;
+    }
     let def;
     try {
       def = taskMetricRegistry.get(spec.metric);
@@ -162,6 +169,7 @@ export function checkTaskScoring(config: TaskConfig): void {
       throw new ConfigError(`task "${config.task}": ${(error as Error).message}`, at(`metric_list[${i}].aggregation`));
     }
   });
+  for (const spec of config.metric_list) if (isRepeatMetric(spec.metric)) checkRepeatMetric(spec, repeats, config.task);
   config.filter_list.forEach((pipeline, i) => {
     const first = pipeline.filter.findIndex((step) => step.function === 'take_first');
     if (first >= 0 && first < pipeline.filter.length - 1) {
@@ -172,7 +180,7 @@ export function checkTaskScoring(config: TaskConfig): void {
 
 /** Loads a task's documents and readies its requests. */
 export async function prepareTask(config: TaskConfig, options: PrepareOptions = {}): Promise<PreparedTask> {
-  checkTaskScoring(config);
+  checkTaskScoring(config, options.repeats ?? config.repeats);
   positiveInt(options.limit, 'limit', config, 0);
   positiveInt(options.numFewshot, 'num_fewshot', config, 0);
   positiveInt(options.repeats, 'repeats', config, 1);
@@ -234,6 +242,7 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
       if (Array.isArray(gold)) return gold.map((g) => pyStr(g));
       return pyStr(gold);
     },
+    perDocumentMetrics: config.metric_list.filter((m) => !isRepeatMetric(m.metric)),
     provenance: {
       task: config.task,
       taskFileHash: config.hash,

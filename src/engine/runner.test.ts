@@ -186,6 +186,18 @@ describe('startRun', () => {
     expect([r0!.scores, r1!.scores]).toEqual([{ 'exact_match,maj': 1, 'exact_match,each': 1 }, { 'exact_match,each': 0 }]);
   });
 
+  it('pass@k (unbiased estimator) and consistency over a document\'s repeats, one value per document', async () => {
+    const store = openStore();
+    // Seeds 7..10: right for 7 and 9, so c = 2 of n = 4 on every document.
+    const provider = scripted((request) => (request.seed! % 2 === 0 ? 'wrong' : String(2 * Number(/What is (\d+)/.exec(String(request.prompt))![1]))));
+    const task = await qaTask('repeats: 4\nmetric_list:\n  - metric: exact_match\n  - metric: pass@1\n  - metric: pass@2\n  - metric: consistency\n');
+    const outcome = await startRun(plan({ temperature: 1 }), [task], { store, provider });
+    const byMetric = Object.fromEntries(outcome.aggregates.map((a) => [a.metric, [a.value, a.n]]));
+    // pass@1 = c/n = 0.5; pass@2 = 1 - C(2,2)/C(4,2) = 5/6; consistency: the tie goes to the first answer seen (2 of 4).
+    expect(byMetric).toEqual({ exact_match: [0.5, 40], 'pass@1': [0.5, 10], 'pass@2': [expect.closeTo(5 / 6, 14), 10], consistency: [0.5, 10] });
+    await expect(qaTask('repeats: 2\nmetric_list:\n  - metric: pass@3\n')).rejects.toThrow('task "qa": pass@3 needs at least 3 generations per document; the task has repeats: 2');
+  });
+
   it('scores multiple choice from loglikelihoods: acc and acc_norm as the harness', async () => {
     const store = openStore();
     const d = dir();

@@ -14,6 +14,7 @@ import type { OutputType } from '../tasks/task-config.js';
 import { aggregateItems } from './aggregate.js';
 import { applyFilterPipeline } from './filters.js';
 import type { DocRequest, PreparedTask } from './prepare.js';
+import { isRepeatMetric, scoreRepeats } from './repeat-metrics.js';
 import { scoreDocument, type DocOutcome, type MetricItem } from './task-metrics.js';
 
 /** What a run was asked to do; stored with the run so `--resume` can do the rest of it. */
@@ -158,7 +159,7 @@ function argmax(values: readonly number[]): number {
 }
 
 function putScores(out: Scored, outcome: DocOutcome, task: PreparedTask, filter: string): void {
-  const scored = scoreDocument(outcome, task.config.metric_list);
+  const scored = scoreDocument(outcome, task.perDocumentMetrics);
   for (const [metric, { item, score }] of Object.entries(scored)) {
     out.scores[`${metric},${filter}`] = score;
     out.items[`${metric},${filter}`] = item as JsonValue;
@@ -228,6 +229,16 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
       if (pipeline.filter.some((step) => step.function === 'majority_vote')) voted.set(pipeline.name, applyFilterPipeline(pipeline, texts as string[]));
     }
   }
+  // pass@k and consistency: one value per document from all its repeats, kept on the first.
+  const repeatSpecs = task.config.metric_list.filter((m) => isRepeatMetric(m.metric));
+  const docScores: { [key: string]: number } = {};
+  if (generate && repeatSpecs.length > 0 && targetFailure === undefined && texts.every((t) => t !== null)) {
+    for (const pipeline of task.config.filter_list) {
+      if (pipeline.filter.some((step) => step.function === 'majority_vote')) continue;
+      const answers = (texts as string[]).map((t) => applyFilterPipeline(pipeline, [t]));
+      for (const [metric, value] of Object.entries(scoreRepeats(repeatSpecs, answers, target))) docScores[`${metric},${pipeline.name}`] = value;
+    }
+  }
   unit.repeats.forEach((repeat, i) => {
     const rs = perRepeat[i]!;
     const failed = rs.find((r) => !r.ok) as { ok: false; error: RequestFailure } | undefined;
@@ -260,6 +271,12 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
           const answer = majority ?? applyFilterPipeline(pipeline, [g.text]);
           answers[pipeline.name] = answer;
           putScores(scored, { kind: 'generate_until', answer, target }, task, pipeline.name);
+        }
+        if (i === 0) {
+          for (const [key, value] of Object.entries(docScores)) {
+            scored.scores[key] = value;
+            scored.items[key] = value;
+          }
         }
         // One pipeline: its answer as text; several: {pipeline: answer} as JSON.
         const only = task.config.filter_list.length === 1 ? answers[task.config.filter_list[0]!.name] : undefined;
