@@ -1,6 +1,7 @@
 // assay's public library surface. Callers import from here only.
 export * from './core/index.js';
 export * from './data/index.js';
+export * from './engine/index.js';
 export * from './metrics/types.js';
 export * from './metrics/index.js';
 export * from './providers/index.js';

@@ -159,6 +159,32 @@ describe('assay run against an OpenAI-compatible server', () => {
   });
 });
 
+describe('the engine from the library, as the README shows', () => {
+  it('loads a task, runs it on a provider and stores the run', async () => {
+    const lib = await import('../src/index.js');
+    const dir = workdir();
+    const task = await lib.prepareTask(lib.loadTaskConfig(writeTask(dir, 10)));
+    const store = lib.SQLiteStore.open(join(dir, 'assay.db'));
+    const provider = await lib.createProvider(`openai-compatible:fake@${server.url}`, { concurrency: 4 });
+    try {
+      const plan: import('../src/index.js').RunPlan = {
+        model: provider.id, tasks: [task.config.file], limit: null, numFewshot: null, fewshotSeed: 1234, seed: 1,
+        repeats: null, maxTokens: null, temperature: null, chat: false, noCache: true, bootstrapIters: 0, provider: {},
+      };
+      const outcome = await lib.startRun(plan, [task], { store, provider });
+      expect(outcome.aggregates.map((a) => [a.metric, a.value, a.n, a.method])).toEqual([
+        ['exact_match', 0.5, 10, 'none'],
+        // sacrebleu 2.6.0 corpus_bleu: 3-token segments have no 4-grams, so BLEU is 0.
+        ['bleu', 0, 10, 'none'],
+      ]);
+      expect((await store.latestRun(provider.id, 'echo_qa'))?.id).toBe(outcome.run.id);
+    } finally {
+      await provider.close();
+      await store.close();
+    }
+  });
+});
+
 describe('assay run: SIGKILL at a random point, then --resume', () => {
   it('ends with the aggregates of an uninterrupted run, no sample duplicated', async () => {
     const bin = join(REPO_ROOT, 'bin/assay.js');
