@@ -13,6 +13,7 @@ import { main } from '../src/cli/main.js';
 import { SQLiteStore } from '../src/store/sqlite.js';
 import type { Aggregate } from '../src/store/types.js';
 import { type LoopbackServer, openAIRoute, startLoopbackServer } from './support/fake-openai-server.js';
+import { startFakeHfServer } from './support/fake-hf-server.js';
 import { REPO_ROOT } from './support/shared.js';
 
 const N = 400;
@@ -156,6 +157,37 @@ describe('assay run against an OpenAI-compatible server', () => {
     expect(code).toBe(3);
     expect(io.stderr).toBe(`assay: error: cannot reach openai-compatible:fake@http://127.0.0.1:${port}/v1 at http://127.0.0.1:${port}/v1/models: connect ECONNREFUSED 127.0.0.1:${port}; is the server running and the URL right?\n`);
     expect(await runIds(store)).toEqual([]);
+  });
+});
+
+describe('a task on a Hugging Face data set', () => {
+  it('downloads the split through the Hub API (loopback Hub), caches it and runs', async () => {
+    const parquet = readFileSync(join(REPO_ROOT, 'test/fixtures/data/simple.parquet'));
+    const hub = await startFakeHfServer({ datasets: { 'someone/simple': { configs: { default: { test: [parquet] } } } } });
+    const dir = workdir();
+    const saved = { endpoint: process.env.HF_ENDPOINT, cache: process.env.ASSAY_CACHE_DIR };
+    process.env.HF_ENDPOINT = hub.url;
+    process.env.ASSAY_CACHE_DIR = join(dir, 'cache');
+    try {
+      // simple.parquet: A = 1, 2, 3 and B = "foo"; the fake model echoes the prompt.
+      writeFileSync(join(dir, 'hub.yaml'), 'task: hub_echo\ndataset_path: someone/simple\ntest_split: test\noutput_type: generate_until\ndoc_to_text: "{{B}} {{A}}"\ndoc_to_target: "echo: foo {{A}}"\ngeneration_kwargs:\n  until: ["\\n"]\n');
+      const args = ['run', '--model', `openai-compatible:fake@${server.url}`, '--tasks', join(dir, 'hub.yaml'), '--store', join(dir, 's.db'), '--no-cache', '--no-progress', '-f', 'json'];
+      const io = bufferIO();
+      expect(await main(args, io)).toBe(0);
+      const out = JSON.parse(io.stdout) as { results: Record<string, Record<string, unknown>>; assay: { provenance: { tasks: Record<string, { data_hash: string }> } } };
+      expect(out.results.hub_echo!['exact_match,none']).toBe(1);
+      // The data hash is the Parquet file's own (sha256 of its bytes, 12 hex digits).
+      expect(out.assay.provenance.tasks.hub_echo!.data_hash).toBe('fe3c5e35a946');
+      const requests = hub.requests.length;
+      expect(await main(args, bufferIO())).toBe(0);
+      expect(hub.requests.length).toBe(requests);
+    } finally {
+      if (saved.endpoint === undefined) delete process.env.HF_ENDPOINT;
+      else process.env.HF_ENDPOINT = saved.endpoint;
+      if (saved.cache === undefined) delete process.env.ASSAY_CACHE_DIR;
+      else process.env.ASSAY_CACHE_DIR = saved.cache;
+      await hub.close();
+    }
   });
 });
 
