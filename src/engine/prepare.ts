@@ -7,12 +7,12 @@ import { contentHash } from '../core/signature.js';
 import { mapFields } from '../data/fields.js';
 import { loadDataset, type DataRecord } from '../data/loaders.js';
 import { pyStr } from '../tasks/py-values.js';
-import { createRequestBuilder, TaskDocs, type Doc, type RequestRecord, type TaskSpec } from '../tasks/requests.js';
+import { createRequestBuilder, TaskDocs, type Doc, type DocFunction, type RequestRecord, type TaskSpec } from '../tasks/requests.js';
 import type { MetricSpec, TaskConfig } from '../tasks/task-config.js';
 import type { TaskProvenance } from '../store/types.js';
 import { aggregationRegistry } from './aggregate.js';
 import { checkRepeatMetric, isRepeatMetric } from './repeat-metrics.js';
-import { taskMetricRegistry } from './task-metrics.js';
+import { taskMetricRegistry, type DocOutcome, type MetricOutput } from './task-metrics.js';
 
 /** The harness evaluator's default `--fewshot_seed`. */
 export const DEFAULT_FEWSHOT_SEED = 1234;
@@ -28,6 +28,34 @@ export interface PrepareOptions {
   repeats?: number;
   /** Loads the split of a Hugging Face data set (`dataset_path: owner/name`). */
   hub?: (path: string, name: string | null, split: string) => Promise<{ records: DataRecord[]; hash: string }>;
+  /** Documents from elsewhere than the config's data set (built-in benchmarks' release files). */
+  splits?: () => Promise<TaskSplitsSource>;
+  /** `!function` hooks written in TypeScript. */
+  hooks?: TaskHooks;
+}
+
+/** A task's documents when they do not come from its config's data set. */
+export interface TaskSplitsSource {
+  eval: DataRecord[];
+  /** The few-shot pool (when the task takes few-shot examples). */
+  fewshot?: DataRecord[];
+  /** Whether the few-shot pool is the eval split (the eval document is then never its own example). */
+  sameSplit: boolean;
+  /** Content hash of what was read. */
+  hash: string;
+  locate?: (i: number) => { file: string; line?: number };
+}
+
+/** lm-evaluation-harness's `!function` hooks, in TypeScript. */
+export interface TaskHooks {
+  docToText?: DocFunction;
+  docToTarget?: DocFunction;
+  docToChoice?: DocFunction;
+  /**
+   * process_results: scores one document in place of the metric_list's per-document metrics.
+   * It returns one entry per metric_list metric (aggregated with the entry's aggregation).
+   */
+  processResults?: (doc: Doc, outcome: DocOutcome) => Record<string, MetricOutput>;
 }
 
 /** What one document asks of the model (before repeats). */
@@ -52,6 +80,10 @@ export interface PreparedTask {
   provenance: TaskProvenance;
   /** The metric_list entries scored per document (all but pass@k and consistency). */
   perDocumentMetrics: MetricSpec[];
+  /** Whether multiple-choice documents also need log P(choice) with an empty context (acc_mutual_info). */
+  needsUnconditional: boolean;
+  /** The task's own process_results, when it has one. */
+  processResults?: (doc: Doc, outcome: DocOutcome) => Record<string, MetricOutput>;
 }
 
 /** The part of a TaskConfig that decides prompts, as a TaskSpec for the request builder. */
@@ -180,23 +212,33 @@ export function checkTaskScoring(config: TaskConfig, repeats: number = config.re
 
 /** Loads a task's documents and readies its requests. */
 export async function prepareTask(config: TaskConfig, options: PrepareOptions = {}): Promise<PreparedTask> {
-  checkTaskScoring(config, options.repeats ?? config.repeats);
+  if (options.hooks?.processResults === undefined) checkTaskScoring(config, options.repeats ?? config.repeats);
   positiveInt(options.limit, 'limit', config, 0);
   positiveInt(options.numFewshot, 'num_fewshot', config, 0);
   positiveInt(options.repeats, 'repeats', config, 1);
-  const evalSplit = await loadSplit(config, config.eval_split, options);
+  const source = options.splits === undefined ? undefined : await options.splits();
+  const evalSplit: LoadedSplit = source === undefined ? await loadSplit(config, config.eval_split, options) : { records: source.eval, hash: source.hash, ...(source.locate === undefined ? {} : { locate: source.locate }) };
   const numFewshot = options.numFewshot ?? config.num_fewshot;
   const fewshotSeed = options.fewshotSeed ?? DEFAULT_FEWSHOT_SEED;
   let fewshotDocs: Doc[] | undefined;
-  const sameSplit = config.fewshot_source_split === config.eval_split && config.fewshot_config.samples === null;
+  const sameSplit = source?.sameSplit ?? (config.fewshot_source_split === config.eval_split && config.fewshot_config.samples === null);
   if (numFewshot > 0) {
     if (config.fewshot_config.samples !== null) fewshotDocs = config.fewshot_config.samples;
-    else if (config.fewshot_source_split === null) {
+    else if (source !== undefined) {
+      if (source.fewshot === undefined && !source.sameSplit) throw new ConfigError(`task "${config.task}": num_fewshot ${numFewshot} needs few-shot examples, and its data has no few-shot split`, { file: config.file, field: 'num_fewshot' });
+      fewshotDocs = source.fewshot ?? source.eval;
+    } else if (config.fewshot_source_split === null) {
       throw new ConfigError(`task "${config.task}": num_fewshot ${numFewshot} needs few-shot examples: set fewshot_split (or training_split / validation_split) or fewshot_config.samples`, { file: config.file, field: 'num_fewshot' });
     } else fewshotDocs = sameSplit ? evalSplit.records : (await loadSplit(config, config.fewshot_source_split, options)).records;
   }
   const docs = options.limit === undefined ? evalSplit.records : evalSplit.records.slice(0, options.limit);
-  const spec = taskSpec(config);
+  const hooks = options.hooks ?? {};
+  const spec: TaskSpec = {
+    ...taskSpec(config),
+    ...(hooks.docToText === undefined ? {} : { docToText: hooks.docToText }),
+    ...(hooks.docToTarget === undefined ? {} : { docToTarget: hooks.docToTarget }),
+    ...(hooks.docToChoice === undefined ? {} : { docToChoice: hooks.docToChoice }),
+  };
   const taskDocs = new TaskDocs(spec);
   const build = createRequestBuilder(spec, docs[0], {
     numFewshot,
@@ -243,6 +285,8 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
       return pyStr(gold);
     },
     perDocumentMetrics: config.metric_list.filter((m) => !isRepeatMetric(m.metric)),
+    needsUnconditional: config.output_type === 'multiple_choice' && config.metric_list.some((m) => m.metric === 'acc_mutual_info'),
+    ...(hooks.processResults === undefined ? {} : { processResults: hooks.processResults }),
     provenance: {
       task: config.task,
       taskFileHash: config.hash,

@@ -202,12 +202,16 @@ describe('startRun', () => {
     const store = openStore();
     const d = dir();
     writeFileSync(join(d, 'mc.jsonl'), '{"q": "A pet?", "choices": ["cat", "elephant", "ox"], "label": 0}\n{"q": "Big?", "choices": ["mouse", "elephant", "cat"], "label": 1}\n');
-    const config = parseTaskConfig('task: mc\ndata:\n  path: mc.jsonl\noutput_type: multiple_choice\ndoc_to_text: "{{q}}"\ndoc_to_choice: "{{choices}}"\ndoc_to_target: label\nmetric_list:\n  - metric: acc\n  - metric: acc_norm\n  - metric: exact_match\n', join(d, 'mc.yaml'));
+    const config = parseTaskConfig('task: mc\ndata:\n  path: mc.jsonl\noutput_type: multiple_choice\ndoc_to_text: "{{q}}"\ndoc_to_choice: "{{choices}}"\ndoc_to_target: label\nmetric_list:\n  - metric: acc\n  - metric: acc_norm\n  - metric: exact_match\n  - metric: acc_mutual_info\n', join(d, 'mc.yaml'));
     const provider = scripted(() => 'unused');
     const outcome = await startRun(plan(), [await prepareTask(config)], { store, provider });
     // logprob = -len(" choice"): the shortest choice wins acc ("ox" on doc 0, "cat" on doc 1);
     // acc_norm divides by len(choice): (-3/2, -4/3, -9/8...) picks the longest relative; see below.
-    expect(provider.scored.map((r) => r.continuation)).toEqual([' cat', ' elephant', ' ox', ' mouse', ' elephant', ' cat']);
+    // acc_mutual_info adds each choice with an empty context and no delimiter (construct_requests' aux_arguments).
+    expect(provider.scored.map((r) => [r.context, r.continuation])).toEqual([
+      ['A pet?', ' cat'], ['A pet?', ' elephant'], ['A pet?', ' ox'], ['', 'cat'], ['', 'elephant'], ['', 'ox'],
+      ['Big?', ' mouse'], ['Big?', ' elephant'], ['Big?', ' cat'], ['', 'mouse'],
+    ]);
     const byMetric = Object.fromEntries(outcome.aggregates.map((a) => [a.metric, a.value]));
     // acc: doc 0 argmax(-4,-9,-3) = ox (wrong); doc 1 argmax(-6,-9,-4) = cat (wrong).
     expect(byMetric.acc).toBe(0);
@@ -215,8 +219,10 @@ describe('startRun', () => {
     expect(byMetric.acc_norm).toBe(0.5);
     // exact_match: is_greedy[gold]: doc 0 gold " cat" is greedy, doc 1 gold " elephant" is not.
     expect(byMetric.exact_match).toBe(0.5);
+    // acc_mutual_info: every conditional - unconditional difference is -1, so argmax is choice 0 (right, then wrong).
+    expect(byMetric.acc_mutual_info).toBe(0.5);
     const [s0] = await allSamples(store, outcome.run.id, 'mc');
-    expect(s0!.rawResponse).toBe('[[-4,true],[-9,false],[-3,false]]');
+    expect(s0!.rawResponse).toBe('[[-4,true],[-9,false],[-3,false],[-3,true],[-8,false],[-2,false]]');
     expect(s0!.filteredAnswer).toBe('ox');
   });
 

@@ -13,6 +13,7 @@ import { sampleKey, type Aggregate, type JsonValue, type ResultStore, type Run, 
 import type { OutputType } from '../tasks/task-config.js';
 import { aggregateItems } from './aggregate.js';
 import { applyFilterPipeline } from './filters.js';
+import type { Doc } from '../tasks/requests.js';
 import type { DocRequest, PreparedTask } from './prepare.js';
 import { isRepeatMetric, scoreRepeats } from './repeat-metrics.js';
 import { scoreDocument, type DocOutcome, type MetricItem } from './task-metrics.js';
@@ -117,10 +118,15 @@ function describeFailure(error: RequestFailure): string {
 function callsFor(task: PreparedTask, request: DocRequest, repeat: number, plan: RunPlan): Call[] {
   if ('rolling' in request) return [{ kind: 'rolling', request: { text: request.rolling } }];
   if ('continuations' in request) {
-    return request.continuations.map((continuation, i) => ({
+    const calls: Call[] = request.continuations.map((continuation, i) => ({
       kind: 'loglikelihood' as const,
       request: { context: typeof request.context === 'string' ? request.context : request.context[i]!, continuation },
     }));
+    // acc_mutual_info: each choice also scored with an empty context, without the delimiter.
+    if (task.needsUnconditional) {
+      for (const choice of task.choices(task.docs[request.doc_id]!) ?? []) calls.push({ kind: 'loglikelihood', request: { context: '', continuation: choice } });
+    }
+    return calls;
   }
   if ('continuation' in request) return [{ kind: 'loglikelihood', request: { context: request.context, continuation: request.continuation } }];
   const kwargs = task.config.generation_kwargs;
@@ -158,8 +164,8 @@ function argmax(values: readonly number[]): number {
   return best;
 }
 
-function putScores(out: Scored, outcome: DocOutcome, task: PreparedTask, filter: string): void {
-  const scored = scoreDocument(outcome, task.perDocumentMetrics);
+function putScores(out: Scored, outcome: DocOutcome, task: PreparedTask, filter: string, doc: Doc): void {
+  const scored = task.processResults === undefined ? scoreDocument(outcome, task.perDocumentMetrics) : task.processResults(doc, outcome);
   for (const [metric, { item, score }] of Object.entries(scored)) {
     out.scores[`${metric},${filter}`] = score;
     out.items[`${metric},${filter}`] = item as JsonValue;
@@ -174,18 +180,21 @@ function scoreLoglikelihood(task: PreparedTask, unit: Unit, results: CallResult[
   const request = unit.request;
   if ('rolling' in request) {
     const r = results[0] as { ok: true; value: RollingResult };
-    putScores(out, { kind: 'loglikelihood_rolling', logprob: r.value.logprob, text: request.rolling }, task, filter);
+    putScores(out, { kind: 'loglikelihood_rolling', logprob: r.value.logprob, text: request.rolling }, task, filter, doc);
     return out;
   }
-  const values = results.map((r) => (r as { ok: true; value: LoglikelihoodResult }).value);
+  const all = results.map((r) => (r as { ok: true; value: LoglikelihoodResult }).value);
   if ('continuations' in request) {
     const choices = task.choices(doc) ?? request.continuations;
+    const values = all.slice(0, request.continuations.length);
     const logprobs = values.map((v) => v.logprob);
     out.answer = choices[argmax(logprobs)] ?? null;
-    putScores(out, { kind: 'multiple_choice', choices, gold: request.gold, logprobs, isGreedy: values.map((v) => v.isGreedy) }, task, filter);
+    const unconditional = task.needsUnconditional ? { unconditionalLogprobs: all.slice(request.continuations.length).map((v) => v.logprob) } : {};
+    putScores(out, { kind: 'multiple_choice', choices, gold: request.gold, logprobs, isGreedy: values.map((v) => v.isGreedy), ...unconditional }, task, filter, doc);
     return out;
   }
-  putScores(out, { kind: 'loglikelihood', logprob: values[0]!.logprob, isGreedy: values[0]!.isGreedy }, task, filter);
+  const values = all;
+  putScores(out, { kind: 'loglikelihood', logprob: values[0]!.logprob, isGreedy: values[0]!.isGreedy }, task, filter, doc);
   return out;
 }
 
@@ -270,7 +279,7 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
           if (pipeline.filter.some((step) => step.function === 'majority_vote') && (majority === undefined || i > 0)) continue;
           const answer = majority ?? applyFilterPipeline(pipeline, [g.text]);
           answers[pipeline.name] = answer;
-          putScores(scored, { kind: 'generate_until', answer, target }, task, pipeline.name);
+          putScores(scored, { kind: 'generate_until', answer, target }, task, pipeline.name, doc);
         }
         if (i === 0) {
           for (const [key, value] of Object.entries(docScores)) {

@@ -17,7 +17,15 @@ import { pyReSub, pyRegExp } from '../tasks/py-regex.js';
 
 /** What one document produced, per output type (after the runner called the model). */
 export type DocOutcome =
-  | { kind: 'multiple_choice'; choices: string[]; gold: number | number[]; logprobs: number[]; isGreedy: boolean[] }
+  | {
+      kind: 'multiple_choice';
+      choices: string[];
+      gold: number | number[];
+      logprobs: number[];
+      isGreedy: boolean[];
+      /** log P(choice) with an empty context, when a metric needs it (acc_mutual_info). */
+      unconditionalLogprobs?: number[];
+    }
   | { kind: 'loglikelihood'; logprob: number; isGreedy: boolean }
   | { kind: 'loglikelihood_rolling'; logprob: number; text: string }
   | { kind: 'generate_until'; answer: string | string[]; target: string | string[] };
@@ -96,6 +104,15 @@ function mcAccuracy(length: ((choice: string) => number) | null) {
     const acc = predIsGold(pred, goldIndexes(o));
     return { item: acc, score: acc };
   };
+}
+
+/** acc_mutual_info: argmax of log P(choice | context) - log P(choice), as process_results. */
+function mcMutualInfo(o: Outcome<'multiple_choice'>): MetricOutput {
+  checkChoices(o);
+  const u = o.unconditionalLogprobs;
+  if (u === undefined || u.length !== o.logprobs.length) throw new InputError(`acc_mutual_info: needs one unconditional loglikelihood per choice (${o.choices.length}), got ${u === undefined ? 'none' : u.length}`);
+  const acc = predIsGold(argmax(o.logprobs.map((ll, i) => ll - u[i]!)), goldIndexes(o));
+  return { item: acc, score: acc };
 }
 
 function mcExactMatch(o: Outcome<'multiple_choice'>): MetricOutput {
@@ -315,6 +332,7 @@ export const BUILTIN_TASK_METRICS: Readonly<Record<string, TaskMetricDef>> = {
   }),
   acc_norm: def('acc_norm', 'mean', true, { multiple_choice: mcAccuracy(codePointLength) }),
   acc_bytes: def('acc_bytes', 'mean', true, { multiple_choice: mcAccuracy(countBytes) }),
+  acc_mutual_info: def('acc_mutual_info', 'mean', true, { multiple_choice: mcMutualInfo }),
   exact_match: def('exact_match', 'mean', true, { multiple_choice: mcExactMatch, generate_until: generateExactMatch }),
   brier_score: def('brier_score', 'brier_score', false, { multiple_choice: brierScore }),
   mcc: def('mcc', 'matthews_corrcoef', true, { multiple_choice: goldPred('mcc') }),
