@@ -160,7 +160,7 @@ async function runAssay(n: number, url: string): Promise<Row> {
   const db = join(dir, 'assay.db');
   const m = await measure(
     process.execPath,
-    [resolve(ROOT, 'bin/assay.js'), 'run', '--model', `openai-compatible:bench@${url}`, '--tasks', join(dir, 'task.yaml'), '--no-cache', '--store', db, '--concurrency', String(CONCURRENCY)],
+    [resolve(ROOT, 'bin/assay.js'), 'run', '--model', `openai-compatible:bench@${url}`, '--tasks', join(dir, 'task.yaml'), '--no-cache', '--store', db, '--concurrency', String(CONCURRENCY), '--no-progress'],
     dir,
   );
   const store = SQLiteStore.open(db);
