@@ -312,7 +312,7 @@ describe('assay run: bad input', () => {
     writeFileSync(join(dir, 'suite.yaml'), 'models: [openai:gpt-4o-mini]\ntasks: [t.yaml]\nnum_fewshots: 5\n');
     const io = bufferIO();
     expect(await main(['run', join(dir, 'suite.yaml'), '--store', join(dir, 's.db')], io)).toBe(2);
-    expect(io.stderr).toBe(`assay: error: ${join(dir, 'suite.yaml')}:3:1 field "num_fewshots": unknown suite key "num_fewshots"; did you mean "num_fewshot"? (valid: description, models, tasks, limit, num_fewshot, fewshot_seed, seed, repeats, max_tokens, temperature, chat, bootstrap, tags)\n`);
+    expect(io.stderr).toBe(`assay: error: ${join(dir, 'suite.yaml')}:3:1 field "num_fewshots": unknown suite key "num_fewshots"; did you mean "num_fewshot"? (valid: description, models, tasks, limit, num_fewshot, fewshot_seed, seed, repeats, max_tokens, temperature, chat, bootstrap, tags, data_dir)\n`);
   });
 
   it('--resume of an unknown or finished run is refused', async () => {

@@ -13,6 +13,7 @@ import { sampleKey, type Aggregate, type JsonValue, type ResultStore, type Run, 
 import type { OutputType } from '../tasks/task-config.js';
 import { aggregateItems } from './aggregate.js';
 import { applyFilterPipeline } from './filters.js';
+import { aggregateGroup } from './groups.js';
 import type { Doc } from '../tasks/requests.js';
 import type { DocRequest, PreparedTask } from './prepare.js';
 import { isRepeatMetric, scoreRepeats } from './repeat-metrics.js';
@@ -21,8 +22,10 @@ import { scoreDocument, type DocOutcome, type MetricItem } from './task-metrics.
 /** What a run was asked to do; stored with the run so `--resume` can do the rest of it. */
 export interface RunPlan {
   model: string;
-  /** Task files (absolute paths), in run order. */
+  /** Task files (absolute paths) or `builtin:NAME` (a built-in task or group), in run order. */
   tasks: string[];
+  /** Where built-in benchmarks read their release files (`--data-dir`); null: the Hugging Face Hub. */
+  dataDir?: string | null;
   limit: number | null;
   numFewshot: number | null;
   fewshotSeed: number;
@@ -61,6 +64,8 @@ export interface RunDeps {
   chunkSize?: number;
   /** Chunks in flight at once. Default: enough to keep the provider's concurrency busy. */
   workers?: number;
+  /** Groups of the run's tasks to aggregate (MMLU and its categories). */
+  groups?: readonly TaskGroup[];
 }
 
 export interface RunOutcome {
@@ -424,9 +429,17 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
 }
 
 /** Aggregates and totals of a run, read back from the store page by page. */
-export async function aggregateRun(store: ResultStore, runId: string, tasks: readonly PreparedTask[], plan: RunPlan): Promise<{ aggregates: Aggregate[]; totals: RunTotals }> {
+export async function aggregateRun(
+  store: ResultStore,
+  runId: string,
+  tasks: readonly PreparedTask[],
+  plan: RunPlan,
+  groups: readonly TaskGroup[] = [],
+): Promise<{ aggregates: Aggregate[]; totals: RunTotals }> {
   const totals = emptyTotals();
   const aggregates: Aggregate[] = [];
+  // Items per task and key, kept only when a group needs them (its interval pools its tasks' items).
+  const kept = new Map<string, Map<string, { items: MetricItem[]; aggregation: string }>>();
   const PAGE = 2000;
   for (const task of tasks) {
     const config = task.config;
@@ -464,9 +477,74 @@ export async function aggregateRun(store: ResultStore, runId: string, tasks: rea
         clusters: cl.length === list.length ? cl : null,
       });
       aggregates.push({ task: task.name, metric: spec.metric, filter, value: value.value, n: value.n, stderr: value.stderr, ciLow: value.ciLow, ciHigh: value.ciHigh, method: value.method, seed: value.seed });
+      if (groups.length > 0) {
+        if (!kept.has(task.name)) kept.set(task.name, new Map());
+        kept.get(task.name)!.set(key, { items: list, aggregation: spec.aggregation });
+      }
     }
   }
+  aggregates.push(...groupAggregates(groups, aggregates, kept, plan));
   return { aggregates, totals };
+}
+
+/** A harness group (`group` + `aggregate_metric_list`): members are tasks or other groups. */
+export interface TaskGroup {
+  name: string;
+  members: readonly string[];
+  metrics: readonly string[];
+  /** Default true: members weighted by their number of documents (MMLU). */
+  weightBySize?: boolean;
+}
+
+/**
+ * Group rows as the harness computes them (aggregate_subtask_metrics over the members' values,
+ * pooled_sample_stderr over their standard errors), members before the groups that contain
+ * them; the interval is assay's, over every document of the group's tasks together.
+ */
+function groupAggregates(groups: readonly TaskGroup[], taskRows: readonly Aggregate[], kept: Map<string, Map<string, { items: MetricItem[]; aggregation: string }>>, plan: RunPlan): Aggregate[] {
+  const byName = new Map(groups.map((g) => [g.name, g]));
+  const rows = new Map<string, Aggregate>(taskRows.map((a) => [`${a.task}\u0000${a.metric}\u0000${a.filter}`, a]));
+  const out: Aggregate[] = [];
+  const leaves = (name: string): string[] => (byName.has(name) ? byName.get(name)!.members.flatMap(leaves) : [name]);
+  const done = new Set<string>();
+  const visit = (group: TaskGroup): void => {
+    if (done.has(group.name)) return;
+    done.add(group.name);
+    for (const member of group.members) if (byName.has(member)) visit(byName.get(member)!);
+    const filters = new Set(taskRows.filter((a) => leaves(group.name).includes(a.task)).map((a) => a.filter));
+    for (const metric of group.metrics) {
+      for (const filter of filters) {
+        const children = group.members.map((m) => rows.get(`${m}\u0000${metric}\u0000${filter}`)).filter((a): a is Aggregate => a !== undefined);
+        if (children.length === 0) continue;
+        const { value, stderr } = aggregateGroup(children.map((c) => ({ value: c.value, n: c.n, stderr: c.stderr })), group.weightBySize ?? true);
+        const pooled: MetricItem[] = [];
+        let aggregation = 'mean';
+        for (const leaf of leaves(group.name)) {
+          const entry = kept.get(leaf)?.get(`${metric},${filter}`);
+          if (entry === undefined) continue;
+          aggregation = entry.aggregation;
+          for (const item of entry.items) pooled.push(item);
+        }
+        const interval = aggregation === 'mean' && pooled.length > 0 ? aggregateItems('mean', pooled, { seed: plan.seed, bootstrapIters: plan.bootstrapIters }) : null;
+        const row: Aggregate = {
+          task: group.name,
+          metric,
+          filter,
+          value,
+          n: children.reduce((sum, c) => sum + c.n, 0),
+          stderr,
+          ciLow: interval?.ciLow ?? null,
+          ciHigh: interval?.ciHigh ?? null,
+          method: interval === null ? null : `${interval.method} (pooled documents)`,
+          seed: interval?.seed ?? null,
+        };
+        rows.set(`${group.name}\u0000${metric}\u0000${filter}`, row);
+        out.push(row);
+      }
+    }
+  };
+  for (const group of groups) visit(group);
+  return out;
 }
 
 /** The cluster of a sample: the task's cluster_field, else its document when documents repeat. */
@@ -496,8 +574,8 @@ function provenanceOf(plan: RunPlan, provider: Provider, tasks: readonly Prepare
   };
 }
 
-async function finish(store: ResultStore, runId: string, tasks: readonly PreparedTask[], plan: RunPlan, remaining: number, aborted: boolean): Promise<RunOutcome> {
-  const { aggregates, totals } = await aggregateRun(store, runId, tasks, plan);
+async function finish(store: ResultStore, runId: string, tasks: readonly PreparedTask[], plan: RunPlan, remaining: number, aborted: boolean, groups: readonly TaskGroup[] = []): Promise<RunOutcome> {
+  const { aggregates, totals } = await aggregateRun(store, runId, tasks, plan, groups);
   const stopped = aborted && remaining > 0;
   if (!stopped) await store.setAggregates(runId, aggregates);
   await store.finishRun(runId, stopped ? 'interrupted' : 'finished', totals);
@@ -522,7 +600,7 @@ export async function startRun(plan: RunPlan, tasks: readonly PreparedTask[], de
   deps.onStart?.(runId, false);
   return guarded(deps.store, runId, async () => {
     const remaining = await execute(runId, tasks, plan, deps, new Set());
-    return finish(deps.store, runId, tasks, plan, remaining, deps.signal?.aborted === true);
+    return finish(deps.store, runId, tasks, plan, remaining, deps.signal?.aborted === true, deps.groups);
   });
 }
 
@@ -559,6 +637,6 @@ export async function resumeRun(run: Run, tasks: readonly PreparedTask[], deps: 
   return guarded(deps.store, run.id, async () => {
     const finished = await deps.store.finishedKeys(run.id, { includeErrors: false });
     const remaining = await execute(run.id, tasks, plan, deps, finished);
-    return finish(deps.store, run.id, tasks, plan, remaining, deps.signal?.aborted === true);
+    return finish(deps.store, run.id, tasks, plan, remaining, deps.signal?.aborted === true, deps.groups);
   });
 }

@@ -36,6 +36,7 @@ const SUITE_SCHEMA = z.strictObject({
   chat: z.boolean().optional(),
   bootstrap: z.number().int().nonnegative().optional(),
   tags: z.array(z.string().min(1)).optional(),
+  data_dir: z.string().optional(),
 });
 
 export interface SuiteModel {
@@ -47,8 +48,10 @@ export interface Suite {
   file: string;
   description: string | null;
   models: SuiteModel[];
-  /** Task files, absolute (relative paths are read beside the suite file). */
+  /** Task files, absolute (relative paths are read beside the suite file), or `builtin:NAME`. */
   tasks: string[];
+  /** Release files of built-in benchmarks (relative to the suite file). */
+  dataDir?: string;
   limit?: number;
   numFewshot?: number;
   fewshotSeed?: number;
@@ -131,7 +134,8 @@ export function parseSuite(text: string, file: string): Suite {
     file: resolve(file),
     description: s.description ?? null,
     models,
-    tasks: s.tasks.map((t) => resolve(base, t)),
+    tasks: s.tasks.map((t) => (/\.ya?ml$/i.test(t) ? resolve(base, t) : `builtin:${t}`)),
+    ...(s.data_dir === undefined ? {} : { dataDir: resolve(base, s.data_dir) }),
     ...(s.limit === undefined ? {} : { limit: s.limit }),
     ...(s.num_fewshot === undefined ? {} : { numFewshot: s.num_fewshot }),
     ...(s.fewshot_seed === undefined ? {} : { fewshotSeed: s.fewshot_seed }),

@@ -230,6 +230,7 @@ describe('scoreDocument errors and registry', () => {
     expect(summary).toEqual({
       acc: 'mean/up/multiple_choice+loglikelihood',
       acc_bytes: 'mean/up/multiple_choice',
+      acc_mutual_info: 'mean/up/multiple_choice',
       acc_norm: 'mean/up/multiple_choice',
       bits_per_byte: 'bits_per_byte/down/loglikelihood_rolling',
       bleu: 'bleu/up/generate_until',

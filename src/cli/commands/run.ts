@@ -1,6 +1,7 @@
 // `assay run`: a suite file, or --model with --tasks, or --resume RUN_ID. Loads the tasks,
 // opens the provider behind the response cache, runs, and prints the results table with each
 // number's interval, n and provenance signature. Ctrl-C stops cleanly and says how to resume.
+import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -9,7 +10,8 @@ import { DEFAULT_SEED } from '../../core/rng.js';
 import { formatSignature } from '../../core/signature.js';
 import { DEFAULT_FEWSHOT_SEED, prepareTask, type PreparedTask } from '../../engine/prepare.js';
 import { resultsFile, sampleFileChunks, writeFileAtomic, writeResultsFile } from '../../engine/results-file.js';
-import { resumeRun, startRun, storedPlan, type RunOutcome, type RunPlan, type RunProgress } from '../../engine/runner.js';
+import { resumeRun, startRun, storedPlan, type RunOutcome, type RunPlan, type RunProgress, type TaskGroup } from '../../engine/runner.js';
+import { benchmarkGroups, expandTaskName } from '../../benchmarks/registry.js';
 import { loadSuite, type Suite, type SuiteModel } from '../../engine/suite.js';
 import { withCache, ResponseCache } from '../../providers/cache.js';
 import { createProvider } from '../../providers/registry.js';
@@ -25,6 +27,7 @@ import { cachePath } from './cache.js';
 interface RunFlags {
   model?: string;
   tasks?: string;
+  dataDir?: string;
   resume?: string;
   limit?: string;
   numFewshot?: string;
@@ -107,7 +110,7 @@ function plansFrom(flags: RunFlags, suiteFile: string | undefined): { jobs: Job[
     throw new UsageError('name what to run: assay run SUITE.yaml, or assay run --model PROVIDER:MODEL --tasks TASK.yaml[,MORE.yaml], or assay run --resume RUN_ID');
   }
   const models: SuiteModel[] = suite?.models ?? [{ id: flags.model!, config: {} }];
-  const tasks = suite?.tasks ?? flags.tasks!.split(',').map((t) => t.trim()).filter((t) => t !== '').map((t) => resolve(t));
+  const tasks = suite?.tasks ?? flags.tasks!.split(',').map((t) => t.trim()).filter((t) => t !== '').map(taskEntry);
   if (tasks.length === 0) throw new UsageError('--tasks names no task file');
   const fromFlags = flagConfig(flags);
   const limit = optionalInt('--limit', flags.limit, 0) ?? suite?.limit;
@@ -115,6 +118,8 @@ function plansFrom(flags: RunFlags, suiteFile: string | undefined): { jobs: Job[
   const repeats = optionalInt('--repeats', flags.repeats, 1) ?? suite?.repeats;
   const maxTokens = optionalInt('--max-tokens', flags.maxTokens, 1) ?? suite?.maxTokens;
   const temperature = temperatureFlag(flags.temperature) ?? suite?.temperature;
+  const dataDirFlag = flags.dataDir ?? process.env.ASSAY_DATA_DIR;
+  const dataDir = dataDirFlag === undefined ? suite?.dataDir : resolve(dataDirFlag);
   const jobs = models.map((model): Job => {
     const config = { ...model.config, ...fromFlags };
     return {
@@ -133,6 +138,7 @@ function plansFrom(flags: RunFlags, suiteFile: string | undefined): { jobs: Job[
         noCache: !flags.cache,
         bootstrapIters: suite?.bootstrap ?? parseIntegerFlag('--bootstrap', flags.bootstrap, 0, 1_000_000),
         provider: storableConfig(config),
+        dataDir: dataDir ?? null,
       },
     };
   });
@@ -145,24 +151,61 @@ async function loadHub(path: string, name: string | null, split: string): Promis
   return { records: loaded.records, hash: loaded.hash };
 }
 
-async function prepareAll(plan: RunPlan): Promise<PreparedTask[]> {
+/** A `--tasks` entry: a YAML file (by extension or because it exists), else a built-in name. */
+export function taskEntry(entry: string): string {
+  if (/\.ya?ml$/i.test(entry) || existsSync(entry)) return resolve(entry);
+  expandTaskName(entry); // an unknown name fails here, with the closest built-in names
+  return `builtin:${entry}`;
+}
+
+/** The groups a built-in name brings (itself when a group, and its subgroups). */
+function groupsOf(name: string, out: Map<string, TaskGroup>): void {
+  if (!benchmarkGroups.has(name) || out.has(name)) return;
+  const group = benchmarkGroups.get(name);
+  out.set(name, { name: group.name, members: group.members, metrics: group.metrics });
+  for (const member of group.members) groupsOf(member, out);
+}
+
+async function prepareAll(plan: RunPlan): Promise<{ tasks: PreparedTask[]; groups: TaskGroup[] }> {
   const tasks: PreparedTask[] = [];
+  const groups = new Map<string, TaskGroup>();
   const names = new Set<string>();
-  for (const file of plan.tasks) {
-    const config = loadTaskConfig(file);
-    if (names.has(config.task)) throw new UsageError(`two task files define task "${config.task}" (${file}); task names must be unique within a run`);
+  const common = {
+    ...(plan.limit === null ? {} : { limit: plan.limit }),
+    ...(plan.numFewshot === null ? {} : { numFewshot: plan.numFewshot }),
+    ...(plan.repeats === null ? {} : { repeats: plan.repeats }),
+    fewshotSeed: plan.fewshotSeed,
+  };
+  const dataDir = plan.dataDir ?? null;
+  for (const entry of plan.tasks) {
+    if (entry.startsWith('builtin:')) {
+      const name = entry.slice('builtin:'.length);
+      groupsOf(name, groups);
+      for (const bench of expandTaskName(name)) {
+        if (names.has(bench.name)) continue;
+        names.add(bench.name);
+        const fromHub = bench.fromHub;
+        tasks.push(
+          await prepareTask(bench.config, {
+            ...common,
+            ...(bench.hooks === undefined ? {} : { hooks: bench.hooks }),
+            ...(dataDir === null
+              ? { hub: async (path: string, config: string | null, split: string) => {
+                  const loaded = await loadHub(path, config, split);
+                  return fromHub === undefined ? loaded : { records: fromHub(loaded.records), hash: loaded.hash };
+                } }
+              : { splits: () => bench.load(dataDir) }),
+          }),
+        );
+      }
+      continue;
+    }
+    const config = loadTaskConfig(entry);
+    if (names.has(config.task)) throw new UsageError(`two tasks are named "${config.task}" (${entry}); task names must be unique within a run`);
     names.add(config.task);
-    tasks.push(
-      await prepareTask(config, {
-        ...(plan.limit === null ? {} : { limit: plan.limit }),
-        ...(plan.numFewshot === null ? {} : { numFewshot: plan.numFewshot }),
-        ...(plan.repeats === null ? {} : { repeats: plan.repeats }),
-        fewshotSeed: plan.fewshotSeed,
-        hub: loadHub,
-      }),
-    );
+    tasks.push(await prepareTask(config, { ...common, hub: loadHub }));
   }
-  return tasks;
+  return { tasks, groups: [...groups.values()] };
 }
 
 async function openProvider(id: string, config: ProviderConfig, noCache: boolean, cacheFile: string | undefined): Promise<{ provider: Provider; close: () => Promise<void> }> {
@@ -276,7 +319,8 @@ export function registerRun(program: Command, io: CliIO): void {
     .description('run models on tasks, store every sample and print scores with 95% CIs (resumable)')
     .argument('[suite]', 'suite YAML naming models and tasks')
     .option('--model <id>', 'PROVIDER:MODEL, e.g. llama:stories260K.gguf, openai:gpt-4o-mini, openai-compatible:NAME@http://localhost:8000/v1')
-    .option('--tasks <files>', 'task YAML files, comma-separated')
+    .option('--tasks <list>', 'task YAML files and/or built-in tasks and groups (assay tasks list), comma-separated')
+    .option('--data-dir <dir>', "built-in tasks read their release files here (default: $ASSAY_DATA_DIR, else the Hugging Face Hub)")
     .option('--resume <run-id>', 'continue an interrupted or failed run')
     .option('--limit <n>', 'evaluate only the first N documents of each task')
     .option('--num-fewshot <k>', "override the tasks' num_fewshot")
@@ -320,11 +364,11 @@ export function registerRun(program: Command, io: CliIO): void {
           if (run === undefined) throw new UsageError(`unknown run id "${flags.resume}" in ${store.path}; \`assay runs list\` shows the stored runs`);
           if (run.status === 'finished') throw new UsageError(`run ${run.id} is already finished; start a new run instead`);
           const plan = storedPlan(run);
-          const tasks = await prepareAll(plan);
+          const { tasks, groups } = await prepareAll(plan);
           const opened = await openProvider(plan.model, configFromPlan(plan.provider), plan.noCache, flags.cacheFile);
           const progress = progressReporter(io, flags.progress);
           try {
-            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update }), tasks });
+            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups }), tasks });
           } finally {
             progress.stop();
             await opened.close();
@@ -333,12 +377,13 @@ export function registerRun(program: Command, io: CliIO): void {
           const { jobs, tags } = plansFrom(flags, suiteFile);
           for (const job of jobs) {
             if (controller.signal.aborted) break;
-            const tasks = await prepareAll(job.plan);
+            const { tasks, groups } = await prepareAll(job.plan);
             const opened = await openProvider(job.model.id, job.model.config, job.plan.noCache, flags.cacheFile);
             const progress = progressReporter(io, flags.progress);
             try {
               const outcome = await startRun(job.plan, tasks, {
                 store,
+                groups,
                 provider: opened.provider,
                 signal: controller.signal,
                 onProgress: progress.update,
