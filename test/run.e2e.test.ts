@@ -143,6 +143,22 @@ describe('assay run against an OpenAI-compatible server', () => {
     }
   });
 
+  it('a suite with two models makes two runs, side by side, each with its own results file', async () => {
+    const dir = workdir();
+    writeTask(dir, 20);
+    writeFileSync(join(dir, 'suite.yaml'), `models:\n  - openai-compatible:one@${server.url}\n  - id: openai-compatible:two@${server.url}\n    concurrency: 2\ntasks: [qa.yaml]\ntags: [nightly]\n`);
+    const store = join(dir, 'assay.db');
+    const io = bufferIO();
+    expect(await main(['run', join(dir, 'suite.yaml'), '--store', store, '--no-cache', '--no-progress', '--output', join(dir, 'results.json')], io)).toBe(0);
+    const tables = io.stdout.split(/(?=^run )/m);
+    expect(tables.map((t) => /model (\S+)/.exec(t)![1])).toEqual([`openai-compatible:one@${server.url}`, `openai-compatible:two@${server.url}`]);
+    const one = JSON.parse(readFileSync(join(dir, 'results.1.json'), 'utf8')) as { config: { model: string }; assay: { tags: string[] }; results: Record<string, Record<string, unknown>> };
+    const two = JSON.parse(readFileSync(join(dir, 'results.2.json'), 'utf8')) as typeof one;
+    expect([one.config.model, two.config.model]).toEqual([`openai-compatible:one@${server.url}`, `openai-compatible:two@${server.url}`]);
+    expect([one.results.echo_qa!['exact_match,none'], two.results.echo_qa!['exact_match,none'], one.assay.tags]).toEqual([0.5, 0.5, ['nightly']]);
+    expect(await runIds(store)).toHaveLength(2);
+  });
+
   it('an unreachable server fails before the run starts: no run is stored', async () => {
     const dir = workdir();
     const task = writeTask(dir, 5);

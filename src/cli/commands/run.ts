@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { SingleBar } from 'cli-progress';
+import { MultiBar, type SingleBar } from 'cli-progress';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_SEED } from '../../core/rng.js';
 import { formatSignature } from '../../core/signature.js';
@@ -220,44 +220,65 @@ async function openProvider(id: string, config: ProviderConfig, noCache: boolean
   };
 }
 
-/** Live progress: a bar on a terminal, a log line every few seconds otherwise. */
-function progressReporter(io: CliIO, enabled: boolean): { update: (p: RunProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => undefined, stop: () => undefined };
-  const started = Date.now();
-  let startDone = -1;
+interface Reporter {
+  update: (p: RunProgress) => void;
+  stop: () => void;
+}
+
+/**
+ * Live progress, one reporter per run: bars on a terminal (one per model), a log line every
+ * few seconds otherwise. `log` writes a line without breaking the bars.
+ */
+function progressBars(io: CliIO, enabled: boolean, runs: number): { reporter: () => Reporter; log: (text: string) => void; stop: () => void } {
+  if (!enabled) return { reporter: () => ({ update: () => undefined, stop: () => undefined }), log: () => undefined, stop: () => undefined };
   if (process.stderr.isTTY === true && io.err === processErr) {
-    const bar = new SingleBar({
+    const multi = new MultiBar({
       format: '{task} |{bar}| {value}/{total} samples | {rate}/s | ETA {eta_formatted} | cached {cached} | errors {errors}',
       hideCursor: true,
       stream: process.stderr,
       etaBuffer: 200,
+      clearOnComplete: false,
     });
-    let started_ = false;
     return {
-      update(p) {
-        if (startDone < 0) startDone = p.done;
-        const secs = (Date.now() - started) / 1000;
-        const payload = { task: p.task, rate: secs > 0 ? ((p.done - startDone) / secs).toFixed(1) : '0', cached: p.cached, errors: p.errors };
-        if (!started_) {
-          bar.start(p.total, p.done, payload);
-          started_ = true;
-        } else bar.update(p.done, payload);
+      reporter() {
+        const started = Date.now();
+        let startDone = -1;
+        let bar: SingleBar | undefined;
+        return {
+          update(p) {
+            if (startDone < 0) startDone = p.done;
+            const secs = (Date.now() - started) / 1000;
+            const payload = { task: runs > 1 ? `${p.runId.slice(-6)} ${p.task}` : p.task, rate: secs > 0 ? ((p.done - startDone) / secs).toFixed(1) : '0', cached: p.cached, errors: p.errors };
+            if (bar === undefined) bar = multi.create(p.total, p.done, payload);
+            else bar.update(p.done, payload);
+          },
+          stop: () => bar?.stop(),
+        };
       },
-      stop: () => bar.stop(),
+      log: (text) => multi.log(text),
+      stop: () => multi.stop(),
     };
   }
-  let last = 0;
   return {
-    update(p) {
-      if (startDone < 0) startDone = p.done;
-      const now = Date.now();
-      if (p.done < p.total && now - last < 5000) return;
-      last = now;
-      const secs = (now - started) / 1000;
-      const rate = secs > 0 ? (p.done - startDone) / secs : 0;
-      const eta = rate > 0 ? Math.round((p.total - p.done) / rate) : null;
-      io.err(`assay: run ${p.runId}: ${p.done}/${p.total} samples (${((100 * p.done) / Math.max(1, p.total)).toFixed(1)}%), ${rate.toFixed(1)}/s, ETA ${eta === null ? '?' : `${eta}s`}, cached ${p.cached}, errors ${p.errors}\n`);
+    reporter() {
+      const started = Date.now();
+      let startDone = -1;
+      let last = 0;
+      return {
+        update(p) {
+          if (startDone < 0) startDone = p.done;
+          const now = Date.now();
+          if (p.done < p.total && now - last < 5000) return;
+          last = now;
+          const secs = (now - started) / 1000;
+          const rate = secs > 0 ? (p.done - startDone) / secs : 0;
+          const eta = rate > 0 ? Math.round((p.total - p.done) / rate) : null;
+          io.err(`assay: run ${p.runId}: ${p.done}/${p.total} samples (${((100 * p.done) / Math.max(1, p.total)).toFixed(1)}%), ${rate.toFixed(1)}/s, ETA ${eta === null ? '?' : `${eta}s`}, cached ${p.cached}, errors ${p.errors}\n`);
+        },
+        stop: () => undefined,
+      };
     },
+    log: (text) => io.err(text),
     stop: () => undefined,
   };
 }
@@ -366,20 +387,27 @@ export function registerRun(program: Command, io: CliIO): void {
           const plan = storedPlan(run);
           const { tasks, groups } = await prepareAll(plan);
           const opened = await openProvider(plan.model, configFromPlan(plan.provider), plan.noCache, flags.cacheFile);
-          const progress = progressReporter(io, flags.progress);
+          const bars = progressBars(io, flags.progress, 1);
+          const progress = bars.reporter();
           try {
             outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups }), tasks });
           } finally {
             progress.stop();
+            bars.stop();
             await opened.close();
           }
         } else {
           const { jobs, tags } = plansFrom(flags, suiteFile);
-          for (const job of jobs) {
-            if (controller.signal.aborted) break;
-            const { tasks, groups } = await prepareAll(job.plan);
+          // Tasks are all prepared (and checked) before any model is called.
+          const prepared: { tasks: PreparedTask[]; groups: TaskGroup[] }[] = [];
+          for (const job of jobs) prepared.push(await prepareAll(job.plan));
+          const bars = progressBars(io, flags.progress, jobs.length);
+          const runJob = async (index: number): Promise<void> => {
+            const job = jobs[index]!;
+            const { tasks, groups } = prepared[index]!;
+            if (controller.signal.aborted) return;
             const opened = await openProvider(job.model.id, job.model.config, job.plan.noCache, flags.cacheFile);
-            const progress = progressReporter(io, flags.progress);
+            const progress = bars.reporter();
             try {
               const outcome = await startRun(job.plan, tasks, {
                 store,
@@ -388,16 +416,32 @@ export function registerRun(program: Command, io: CliIO): void {
                 signal: controller.signal,
                 onProgress: progress.update,
                 onStart: (id) => {
-                  if (flags.progress) io.err(`assay: run ${id}: ${job.model.id} on ${tasks.map((t) => t.name).join(', ')}\n`);
+                  if (flags.progress) bars.log(`assay: run ${id}: ${job.model.id} on ${tasks.map((t) => t.name).join(', ')}\n`);
                 },
               });
               for (const tag of tags) await store.addTag(outcome.run.id, tag);
-              outcomes.push({ outcome, tasks });
+              results[index] = { outcome, tasks };
             } finally {
               progress.stop();
               await opened.close();
             }
+          };
+          // Each provider has its own concurrency limit, so models run side by side; in-process
+          // llama models take turns (each uses the CPU threads it is given).
+          const results: ({ outcome: RunOutcome; tasks: PreparedTask[] } | undefined)[] = new Array(jobs.length);
+          const local = jobs.map((_, i) => i).filter((i) => jobs[i]!.model.id.startsWith('llama:'));
+          const remote = jobs.map((_, i) => i).filter((i) => !jobs[i]!.model.id.startsWith('llama:'));
+          try {
+            await Promise.all([
+              (async () => {
+                for (const i of local) await runJob(i);
+              })(),
+              ...remote.map((i) => runJob(i)),
+            ]);
+          } finally {
+            bars.stop();
           }
+          for (const r of results) if (r !== undefined) outcomes.push(r);
         }
         const files: unknown[] = [];
         for (const [i, { outcome, tasks }] of outcomes.entries()) {
