@@ -11,9 +11,10 @@ import { registerRank } from './commands/rank.js';
 import { registerCache } from './commands/cache.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
+import { registerTasks } from './commands/tasks.js';
 
 /** Every command, in the order `assay --help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerRun, registerScore, registerSignificance, registerAgreement, registerRank, registerCache, registerRuns];
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerRun, registerScore, registerSignificance, registerAgreement, registerRank, registerCache, registerRuns, registerTasks];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('assay')
