@@ -1,0 +1,83 @@
+// ARC-Easy and ARC-Challenge as lm-evaluation-harness's lm_eval/tasks/arc (arc_easy.yaml,
+// arc_challenge.yaml) @ 4e7e0d47, reading AI2's ARC-V1 jsonl files as HF allenai/ai2_arc does.
+import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { DataRecord } from '../data/loaders.js';
+import { parseTaskConfig } from '../tasks/task-config.js';
+import { at, exists, readJsonlRelease, splitsSource, stringField, type ReleaseFile } from './b-sources.js';
+import type { BenchmarkTask } from './types.js';
+
+// arc_easy.yaml; arc_challenge.yaml is `include: arc_easy.yaml` with its own task and
+// dataset_name, merged here into one text (the include cannot be resolved beside a built-in).
+function arcYaml(task: string, datasetName: string): string {
+  return String.raw`tag:
+  - ai2_arc
+task: ${task}
+dataset_path: allenai/ai2_arc
+dataset_name: ${datasetName}
+output_type: multiple_choice
+training_split: train
+validation_split: validation
+test_split: test
+doc_to_text: "Question: {{question}}\nAnswer:"
+doc_to_target: "{{choices.label.index(answerKey)}}"
+doc_to_choice: "{{choices.text}}"
+should_decontaminate: true
+doc_to_decontamination_query: "Question: {{question}}\nAnswer:"
+metric_list:
+  - metric: acc
+    aggregation: mean
+    higher_is_better: true
+  - metric: acc_norm
+    aggregation: mean
+    higher_is_better: true
+metadata:
+  version: 1.0
+`;
+}
+
+/** One line of ARC-*-{Train,Dev,Test}.jsonl as HF allenai/ai2_arc's loading script yields it. */
+export function arcHubRow(source: ReleaseFile, i: number): DataRecord {
+  const data = source.records[i]!;
+  const question = data.question;
+  if (typeof question !== 'object' || question === null || Array.isArray(question)) {
+    throw new InputError(`expected an object {"stem", "choices"}, got ${JSON.stringify(question)}`, at(source, i, 'question'));
+  }
+  const q = question as DataRecord;
+  const choices = q.choices;
+  if (!Array.isArray(choices)) throw new InputError(`expected a list of {"text", "label"}, got ${JSON.stringify(choices)}`, at(source, i, 'question.choices'));
+  const text: string[] = [];
+  const label: string[] = [];
+  choices.forEach((c: unknown, j) => {
+    const choice = (typeof c === 'object' && c !== null ? c : {}) as DataRecord;
+    if (typeof choice.text !== 'string' || typeof choice.label !== 'string') {
+      throw new InputError(`expected {"text": string, "label": string}, got ${JSON.stringify(c)}`, at(source, i, `question.choices[${j}]`));
+    }
+    text.push(choice.text);
+    label.push(choice.label);
+  });
+  return {
+    id: stringField(source, i, 'id'),
+    question: stringField(source, i, 'stem', q),
+    choices: { text, label },
+    answerKey: stringField(source, i, 'answerKey'),
+  };
+}
+
+function arc(task: 'arc_easy' | 'arc_challenge', datasetName: 'ARC-Easy' | 'ARC-Challenge'): BenchmarkTask {
+  return {
+    name: task,
+    config: { ...parseTaskConfig(arcYaml(task, datasetName), `${task}.yaml`), file: `builtin:${task}` },
+    async load(dataDir) {
+      const dir = join(dataDir, 'arc', datasetName);
+      const test = await readJsonlRelease(join(dir, `${datasetName}-Test.jsonl`));
+      const trainFile = join(dir, `${datasetName}-Train.jsonl`);
+      const train = (await exists(trainFile)) ? await readJsonlRelease(trainFile) : undefined;
+      const rows = (source: ReleaseFile) => source.records.map((_, i) => arcHubRow(source, i));
+      return splitsSource(test, rows(test), train === undefined ? undefined : { file: train, docs: rows(train) });
+    },
+  };
+}
+
+export const ARC_EASY = arc('arc_easy', 'ARC-Easy');
+export const ARC_CHALLENGE = arc('arc_challenge', 'ARC-Challenge');

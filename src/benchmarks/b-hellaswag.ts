@@ -1,0 +1,103 @@
+// HellaSwag as lm-evaluation-harness's lm_eval/tasks/hellaswag (hellaswag.yaml, utils.py
+// process_docs) @ 4e7e0d47, reading rowanz/hellaswag's release jsonl as HF Rowan/hellaswag does.
+import { join } from 'node:path';
+import { InputError } from '../core/errors.js';
+import type { DataRecord } from '../data/loaders.js';
+import { pyCapitalize, pyStrip } from '../tasks/py-values.js';
+import { parseTaskConfig } from '../tasks/task-config.js';
+import { at, exists, pythonInt, pythonStr, readJsonlRelease, splitsSource, stringField, stringListField, type ReleaseFile } from './b-sources.js';
+import type { BenchmarkTask } from './types.js';
+
+// The harness YAML without its `process_docs: !function utils.process_docs` line: the loader and
+// fromHub below apply it.
+const YAML = String.raw`tag:
+  - multiple_choice
+task: hellaswag
+dataset_path: Rowan/hellaswag
+dataset_name: null
+output_type: multiple_choice
+training_split: train
+validation_split: validation
+test_split: null
+doc_to_text: "{{query}}"
+doc_to_target: "{{label}}"
+doc_to_choice: "choices"
+metric_list:
+  - metric: acc
+    aggregation: mean
+    higher_is_better: true
+  - metric: acc_norm
+    aggregation: mean
+    higher_is_better: true
+metadata:
+  version: 1.0
+`;
+
+// Python `re.sub("\\[.*?\\]", "", text)`: `.` is any character but "\n" (JS `.` also stops at \r, \u2028, \u2029).
+const BRACKETED = /\[[^\n]*?\]/g;
+
+/** utils.preprocess: strip; " [title]" → ". "; drop `[...]` (non-greedy); "  " → " " once. */
+export function hellaswagPreprocess(text: string): string {
+  let out = pyStrip(text, null, true, true);
+  out = out.replaceAll(' [title]', '. ');
+  out = out.replace(BRACKETED, '');
+  return out.replaceAll('  ', ' ');
+}
+
+/** utils.process_docs on one HF row: the row plus `query`, `choices` and `gold`. */
+export function hellaswagProcessDoc(row: DataRecord, where: () => { file?: string; line?: number } = () => ({})): DataRecord {
+  const field = (name: string): string => {
+    const value = row[name];
+    if (typeof value !== 'string') throw new InputError(`expected a string, got ${value === undefined ? 'no such field' : JSON.stringify(value)}`, { ...where(), field: name });
+    return value;
+  };
+  const endings = row.endings;
+  if (!Array.isArray(endings) || !endings.every((e) => typeof e === 'string')) {
+    throw new InputError(`expected a list of strings, got ${JSON.stringify(endings)}`, { ...where(), field: 'endings' });
+  }
+  const label = field('label');
+  const gold = pythonInt(label);
+  if (gold === undefined) throw new InputError(`label ${JSON.stringify(label)} is not an integer (int(label) fails; the test split has no labels)`, { ...where(), field: 'label' });
+  const ctx = `${field('ctx_a')} ${pyCapitalize(field('ctx_b'))}`;
+  return {
+    ...row,
+    query: hellaswagPreprocess(`${field('activity_label')}: ${ctx}`),
+    choices: (endings as string[]).map(hellaswagPreprocess),
+    gold,
+  };
+}
+
+/** One release-file line as HF Rowan/hellaswag's loading script yields it. */
+function hubRow(source: ReleaseFile, i: number): DataRecord {
+  const data = source.records[i]!;
+  const ind = data.ind;
+  if (typeof ind !== 'number' || !Number.isInteger(ind)) throw new InputError(`expected an integer, got ${JSON.stringify(ind)}`, at(source, i, 'ind'));
+  return {
+    ind,
+    activity_label: stringField(source, i, 'activity_label'),
+    ctx_a: data.ctx_a === undefined ? '' : stringField(source, i, 'ctx_a'),
+    ctx_b: data.ctx_b === undefined ? '' : stringField(source, i, 'ctx_b'),
+    ctx: stringField(source, i, 'ctx'),
+    endings: data.endings === undefined ? [] : stringListField(source, i, 'endings'),
+    source_id: stringField(source, i, 'source_id'),
+    split: stringField(source, i, 'split'),
+    split_type: stringField(source, i, 'split_type'),
+    label: data.label === undefined ? '' : pythonStr(data.label),
+  };
+}
+
+function documents(source: ReleaseFile): DataRecord[] {
+  return source.records.map((_, i) => hellaswagProcessDoc(hubRow(source, i), () => at(source, i)));
+}
+
+export const HELLASWAG: BenchmarkTask = {
+  name: 'hellaswag',
+  config: { ...parseTaskConfig(YAML, 'hellaswag.yaml'), file: 'builtin:hellaswag' },
+  async load(dataDir) {
+    const val = await readJsonlRelease(join(dataDir, 'hellaswag', 'hellaswag_val.jsonl'));
+    const trainFile = join(dataDir, 'hellaswag', 'hellaswag_train.jsonl');
+    const train = (await exists(trainFile)) ? await readJsonlRelease(trainFile) : undefined;
+    return splitsSource(val, documents(val), train === undefined ? undefined : { file: train, docs: documents(train) });
+  },
+  fromHub: (rows) => rows.map((row, i) => hellaswagProcessDoc(row, () => ({ file: `Rowan/hellaswag row ${i}` }))),
+};

@@ -1,0 +1,97 @@
+// Reading the release files of HellaSwag, ARC, TruthfulQA and WikiText the way the Hugging Face
+// loading scripts read them (Python `open(encoding="utf-8")`, `json.loads` per line or `json.load`).
+import { readFile, stat } from 'node:fs/promises';
+import { InputError } from '../core/errors.js';
+import { contentHash } from '../core/signature.js';
+import { loadDataset, type DataRecord } from '../data/loaders.js';
+import type { TaskSplitsSource } from '../engine/prepare.js';
+import { pyStr, toPy } from '../tasks/py-values.js';
+
+/** One JSON Lines release file: its records, the line each starts on, and its content hash. */
+export interface ReleaseFile {
+  file: string;
+  hash: string;
+  records: DataRecord[];
+  lines: number[];
+}
+
+export async function readJsonlRelease(file: string): Promise<ReleaseFile> {
+  const loaded = await loadDataset(file, { format: 'jsonl' });
+  return { file, hash: loaded.hash, records: loaded.records, lines: loaded.lines ?? loaded.records.map((_, i) => i + 1) };
+}
+
+/** Whether a file exists (an optional few-shot file). */
+export async function exists(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new InputError(`cannot read file: ${(error as Error).message}`, { file }, error);
+  }
+}
+
+/**
+ * A text file as Python's `open(file, encoding="utf-8").read()` gives it: strict UTF-8 (a bad
+ * byte is an error, a BOM is kept) and universal newlines (`\r\n` and `\r` become `\n`).
+ */
+export async function readPythonText(file: string): Promise<{ text: string; hash: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new InputError(`cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }, error);
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch (error) {
+    throw new InputError('is not valid UTF-8', { file }, error);
+  }
+  return { text: text.replace(/\r\n?/g, '\n'), hash: contentHash(bytes) };
+}
+
+/** Where record `i` of a release file is, for error messages. */
+export function at(source: ReleaseFile, i: number, field?: string): { file: string; line?: number; field?: string } {
+  const line = source.lines[i];
+  return { file: source.file, ...(line === undefined ? {} : { line }), ...(field === undefined ? {} : { field }) };
+}
+
+function describe(value: unknown): string {
+  return value === undefined ? 'nothing (no such field)' : JSON.stringify(value);
+}
+
+/** `data[field]` of a JSON record, which must be a string. */
+export function stringField(source: ReleaseFile, i: number, field: string, record: DataRecord = source.records[i]!): string {
+  const value = record[field];
+  if (typeof value !== 'string') throw new InputError(`expected a string, got ${describe(value)}`, at(source, i, field));
+  return value;
+}
+
+/** `data.get(field, [])` of a JSON record, which must be a list of strings. */
+export function stringListField(source: ReleaseFile, i: number, field: string, record: DataRecord = source.records[i]!): string[] {
+  const value = record[field];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new InputError(`expected a list of strings, got ${describe(value)}`, at(source, i, field));
+  return value as string[];
+}
+
+/** Python's `str(value)` of a JSON value (what `datasets` stores in a string column). */
+export function pythonStr(value: unknown): string {
+  return pyStr(toPy(value));
+}
+
+/** Python's `int(text)` for the decimal labels of these data sets (surrounding whitespace allowed). */
+export function pythonInt(text: string): number | undefined {
+  const t = text.trim();
+  return /^[+-]?[0-9]+$/.test(t) ? Number(t) : undefined;
+}
+
+/** The documents of an eval file and an optional few-shot pool from another file. */
+export function splitsSource(evalFile: ReleaseFile, docs: DataRecord[], fewshot?: { file: ReleaseFile; docs: DataRecord[] }): TaskSplitsSource {
+  return {
+    eval: docs,
+    ...(fewshot === undefined ? {} : { fewshot: fewshot.docs }),
+    sameSplit: false,
+    hash: fewshot === undefined ? evalFile.hash : contentHash(`${evalFile.hash}\0${fewshot.file.hash}`),
+    locate: (i) => at(evalFile, i),
+  };
+}
