@@ -89,8 +89,8 @@ interface Unit {
   failure?: string;
   /** Repeats still to do. */
   repeats: number[];
-  /** Per repeat (same order), the keys of its calls. */
-  calls: string[][];
+  /** Per repeat (same order), its calls with their de-duplication keys. */
+  calls: { key: string; call: Call }[][];
 }
 
 const NEEDS: Record<OutputType, 'loglikelihood' | 'loglikelihoodRolling' | 'generate'> = {
@@ -224,7 +224,7 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
     return unit.repeats.map((repeat) => ({ task: task.name, docId: unit.docId, repeat, inputs, prompt: '', rawResponse: null, filteredAnswer: null, scores: {}, status: 'error' as const, errorReason: reason, latencyMs: null, inputTokens: null, outputTokens: null, costUsd: null, cached: false }));
   }
   const prompt = promptText(unit.request);
-  const perRepeat = unit.calls.map((keys) => keys.map((k) => results.get(k)!));
+  const perRepeat = unit.calls.map((calls) => calls.map((c) => results.get(c.key)!));
   const samples: Sample[] = [];
   const generate = 'until' in unit.request;
   // Pipelines with majority_vote look at every repeat's response together (self-consistency).
@@ -367,7 +367,7 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
         for (let r = 0; r < task.repeats; r++) if (!finished.has(sampleKey({ task: task.name, docId, repeat: r }))) repeats.push(r);
         if (repeats.length === 0) continue;
         if (failure !== undefined) yield { task, docId, request, failure, repeats, calls: repeats.map(() => []) };
-        else yield { task, docId, request, repeats, calls: repeats.map((r) => callsFor(task, request, r, plan).map(callKey)) };
+        else yield { task, docId, request, repeats, calls: repeats.map((r) => callsFor(task, request, r, plan).map((call) => ({ key: callKey(call), call }))) };
       }
     }
   }
@@ -382,9 +382,7 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
     const unique = new Map<string, Call>();
     for (const unit of chunk) {
       if (unit.failure !== undefined) continue;
-      unit.repeats.forEach((r) => {
-        for (const call of callsFor(unit.task, unit.request, r, plan)) unique.set(callKey(call), call);
-      });
+      for (const calls of unit.calls) for (const { key, call } of calls) unique.set(key, call);
     }
     const byKind = { loglikelihood: [] as string[], rolling: [] as string[], generate: [] as string[] };
     for (const [key, call] of unique) byKind[call.kind].push(key);
