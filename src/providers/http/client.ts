@@ -147,7 +147,15 @@ export class HttpClient {
     this.transport ??= await getDefaultTransport();
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout.signal]) : timeout.signal;
+    // The caller's (long-lived) signal is forwarded by a listener removed in `finally`:
+    // AbortSignal.any keeps every combined signal registered on the caller's (nodejs/node#55351),
+    // one per request for the life of a run.
+    const request = new AbortController();
+    const forward = () => request.abort();
+    timeout.signal.addEventListener('abort', forward, { once: true });
+    if (callerSignal?.aborted) request.abort();
+    else callerSignal?.addEventListener('abort', forward, { once: true });
+    const signal = request.signal;
     const started = performance.now();
     const aborted = (): Attempt<T> | undefined => {
       if (callerSignal?.aborted) return { ok: false, failure: { code: 'internal', message: `request to ${path} aborted by the caller` }, retryable: false };
@@ -191,6 +199,7 @@ export class HttpClient {
       }
     } finally {
       clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', forward);
     }
   }
 
