@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DataRecord } from '../data/loaders.js';
 import { parseTaskConfig } from '../tasks/task-config.js';
-import { at, exists, readJsonlRelease, splitsSource, stringField, type ReleaseFile } from './b-sources.js';
+import { mapHubRows } from './a-sources.js';
+import { at, exists, isParallelLists, isString, readJsonlRelease, splitsSource, stringField, type ReleaseFile } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
 // arc_easy.yaml; arc_challenge.yaml is `include: arc_easy.yaml` with its own task and
@@ -58,7 +59,7 @@ export function arcHubRow(source: ReleaseFile, i: number): DataRecord {
   });
   return {
     id: stringField(source, i, 'id'),
-    question: stringField(source, i, 'stem', q),
+    question: stringField(source, i, 'question.stem', { 'question.stem': q.stem }),
     choices: { text, label },
     answerKey: stringField(source, i, 'answerKey'),
   };
@@ -76,6 +77,14 @@ function arc(task: 'arc_easy' | 'arc_challenge', datasetName: 'ARC-Easy' | 'ARC-
       const rows = (source: ReleaseFile) => source.records.map((_, i) => arcHubRow(source, i));
       return splitsSource(test, rows(test), train === undefined ? undefined : { file: train, docs: rows(train) });
     },
+    // allenai/ai2_arc rows are the documents already; the fields the prompt reads are checked.
+    fromHub: (rows) =>
+      mapHubRows(`allenai/ai2_arc (${datasetName})`, rows, (row, check) => {
+        check.string('question');
+        check.string('answerKey');
+        if (!isParallelLists(row.choices, { text: isString, label: isString })) check.fail('choices', 'an object {"text": [strings], "label": [strings]} with lists of equal length');
+        return {};
+      }),
   };
 }
 

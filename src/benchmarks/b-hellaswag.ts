@@ -5,6 +5,7 @@ import { InputError } from '../core/errors.js';
 import type { DataRecord } from '../data/loaders.js';
 import { pyCapitalize, pyStrip } from '../tasks/py-values.js';
 import { parseTaskConfig } from '../tasks/task-config.js';
+import { mapHubRows } from './a-sources.js';
 import { at, exists, pythonInt, pythonStr, readJsonlRelease, splitsSource, stringField, stringListField, type ReleaseFile } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
@@ -44,20 +45,19 @@ export function hellaswagPreprocess(text: string): string {
   return out.replaceAll('  ', ' ');
 }
 
+/** Reports a field of a row that does not hold what the harness reads (never returns). */
+export type FieldError = (field: string, expected: string) => never;
+
 /** utils.process_docs on one HF row: the row plus `query`, `choices` and `gold`. */
-export function hellaswagProcessDoc(row: DataRecord, where: () => { file?: string; line?: number } = () => ({})): DataRecord {
+export function hellaswagProcessDoc(row: DataRecord, fail: FieldError): DataRecord {
   const field = (name: string): string => {
     const value = row[name];
-    if (typeof value !== 'string') throw new InputError(`expected a string, got ${value === undefined ? 'no such field' : JSON.stringify(value)}`, { ...where(), field: name });
-    return value;
+    return typeof value === 'string' ? value : fail(name, 'a string');
   };
   const endings = row.endings;
-  if (!Array.isArray(endings) || !endings.every((e) => typeof e === 'string')) {
-    throw new InputError(`expected a list of strings, got ${JSON.stringify(endings)}`, { ...where(), field: 'endings' });
-  }
-  const label = field('label');
-  const gold = pythonInt(label);
-  if (gold === undefined) throw new InputError(`label ${JSON.stringify(label)} is not an integer (int(label) fails; the test split has no labels)`, { ...where(), field: 'label' });
+  if (!Array.isArray(endings) || !endings.every((e) => typeof e === 'string')) fail('endings', 'a list of strings');
+  const gold = pythonInt(field('label'));
+  if (gold === undefined) fail('label', 'an integer label (int(label); the test split has none)');
   const ctx = `${field('ctx_a')} ${pyCapitalize(field('ctx_b'))}`;
   return {
     ...row,
@@ -87,7 +87,12 @@ function hubRow(source: ReleaseFile, i: number): DataRecord {
 }
 
 function documents(source: ReleaseFile): DataRecord[] {
-  return source.records.map((_, i) => hellaswagProcessDoc(hubRow(source, i), () => at(source, i)));
+  return source.records.map((_, i) => {
+    const row = hubRow(source, i);
+    return hellaswagProcessDoc(row, (field, expected) => {
+      throw new InputError(`expected ${expected}, got ${JSON.stringify(row[field])}`, at(source, i, field));
+    });
+  });
 }
 
 export const HELLASWAG: BenchmarkTask = {
@@ -99,5 +104,5 @@ export const HELLASWAG: BenchmarkTask = {
     const train = (await exists(trainFile)) ? await readJsonlRelease(trainFile) : undefined;
     return splitsSource(val, documents(val), train === undefined ? undefined : { file: train, docs: documents(train) });
   },
-  fromHub: (rows) => rows.map((row, i) => hellaswagProcessDoc(row, () => ({ file: `Rowan/hellaswag row ${i}` }))),
+  fromHub: (rows) => mapHubRows('Rowan/hellaswag', rows, (row, check) => hellaswagProcessDoc(row, (field, expected) => check.fail(field, expected))),
 };

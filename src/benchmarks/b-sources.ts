@@ -95,3 +95,23 @@ export function splitsSource(evalFile: ReleaseFile, docs: DataRecord[], fewshot?
     locate: (i) => at(evalFile, i),
   };
 }
+
+/** What each list of a struct column holds, by key. */
+export type ListItemChecks = Readonly<Record<string, (v: unknown) => boolean>>;
+
+export const isString = (v: unknown): boolean => typeof v === 'string';
+export const isInteger = (v: unknown): boolean => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
+
+/**
+ * Whether a struct column of a Hub row is `{key: [items], ...}` with lists of equal length, each
+ * item passing its key's check (ARC's `choices`, TruthfulQA's `mc1_targets`).
+ */
+export function isParallelLists(value: unknown, items: ListItemChecks): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  const lists = Object.entries(items).map(([key, check]) => {
+    const list = record[key];
+    return Array.isArray(list) && list.every(check) ? list.length : -1;
+  });
+  return lists.every((n) => n >= 0 && n === lists[0]);
+}

@@ -10,7 +10,8 @@ import { numpySum } from '../stats/mean-ci.js';
 import type { Doc } from '../tasks/requests.js';
 import { parseTaskConfig } from '../tasks/task-config.js';
 import { parseOrderedJson, type OrderedJson } from './b-ordered-json.js';
-import { readPythonText } from './b-sources.js';
+import { mapHubRows } from './a-sources.js';
+import { isInteger, isParallelLists, isString, readPythonText } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
 // truthfulqa_mc1.yaml, verbatim (a YAML double-quoted scalar whose `\` line ends join the lines).
@@ -100,6 +101,19 @@ export function truthfulqaMc2(doc: Doc, outcome: DocOutcome): Record<string, Met
   return { acc: { item: acc, score: acc } };
 }
 
+/** truthful_qa (multiple_choice) rows are the documents already; the fields the prompts and mc2 read are checked. */
+function fromHub(rows: Record<string, unknown>[]): Record<string, unknown>[] {
+  return mapHubRows('truthfulqa/truthful_qa (multiple_choice)', rows, (row, check) => {
+    check.string('question');
+    for (const field of ['mc1_targets', 'mc2_targets']) {
+      if (!isParallelLists(row[field], { choices: isString, labels: isInteger })) {
+        check.fail(field, 'an object {"choices": [strings], "labels": [0 | 1]} with lists of equal length');
+      }
+    }
+    return {};
+  });
+}
+
 async function load(dataDir: string) {
   const file = join(dataDir, 'truthfulqa', 'mc_task.json');
   const { text, hash } = await readPythonText(file);
@@ -110,6 +124,7 @@ export const TRUTHFULQA_MC1: BenchmarkTask = {
   name: 'truthfulqa_mc1',
   config: { ...parseTaskConfig(MC1_YAML, 'truthfulqa_mc1.yaml'), file: 'builtin:truthfulqa_mc1' },
   load,
+  fromHub,
 };
 
 const MC2_HOOKS: TaskHooks = { processResults: truthfulqaMc2 };
@@ -119,4 +134,5 @@ export const TRUTHFULQA_MC2: BenchmarkTask = {
   config: { ...parseTaskConfig(mc2Yaml(), 'truthfulqa_mc2.yaml'), file: 'builtin:truthfulqa_mc2' },
   hooks: MC2_HOOKS,
   load,
+  fromHub,
 };

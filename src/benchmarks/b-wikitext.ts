@@ -8,6 +8,7 @@ import { countBytes, countWords, type DocOutcome, type MetricOutput } from '../e
 import type { Doc } from '../tasks/requests.js';
 import { PY_SPACE_CLASS, pyStrip } from '../tasks/py-values.js';
 import { parseTaskConfig } from '../tasks/task-config.js';
+import { mapHubRows } from './a-sources.js';
 import { readPythonText } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
@@ -119,4 +120,10 @@ export const WIKITEXT: BenchmarkTask = {
     const { text, hash } = await readPythonText(file);
     return { eval: wikitextPages(text).map((p) => ({ page: p })), sameSplit: false, hash, locate: () => ({ file }) };
   },
+  // EleutherAI/wikitext_document_level rows are `{page}` already.
+  fromHub: (rows) =>
+    mapHubRows('EleutherAI/wikitext_document_level (wikitext-2-raw-v1)', rows, (_row, check) => {
+      check.string('page');
+      return {};
+    }),
 };

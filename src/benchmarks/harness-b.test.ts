@@ -130,7 +130,7 @@ describe('hellaswag', () => {
   test('fromHub: Rowan/hellaswag rows (label a string) become the same documents', () => {
     const row = { ind: 5, activity_label: 'Baking cookies', ctx_a: 'A girl cracks an egg into a bowl.', ctx_b: 'she', ctx: 'A girl cracks an egg into a bowl. she', endings: ['stirs the batter. ', 'a [b] c'], source_id: 'activitynet~v_x', split: 'val', split_type: 'indomain', label: '1' };
     expect(HELLASWAG.fromHub!([row])).toEqual([{ ...row, query: 'Baking cookies: A girl cracks an egg into a bowl. She', choices: ['stirs the batter.', 'a c'], gold: 1 }]);
-    expect(() => HELLASWAG.fromHub!([{ ...row, label: '' }])).toThrow(/Rowan\/hellaswag row 0 field "label": label "" is not an integer/);
+    expect(() => HELLASWAG.fromHub!([row, { ...row, label: '' }])).toThrow('field "label": Hugging Face data set Rowan/hellaswag, row 1: expected an integer label (int(label); the test split has none), got ""');
   });
 
   test('a release line without a field names the file, line and field', async () => {
@@ -185,6 +185,14 @@ describe('arc_easy / arc_challenge', () => {
       choices: { text: ['wooden spoon', 'plastic cup', 'copper wire', 'rubber band'], label: ['1', '2', '3', '4'] },
       answerKey: '3',
     });
+  });
+
+  test('fromHub: allenai/ai2_arc rows are the documents, checked', () => {
+    const row = { id: 'X_1', question: 'Q?', choices: { text: ['a', 'b'], label: ['1', '2'] }, answerKey: '2' };
+    expect(ARC_CHALLENGE.fromHub!([row])).toEqual([row]);
+    expect(() => ARC_EASY.fromHub!([row, { ...row, choices: { text: ['a'], label: ['1', '2'] } }])).toThrow(
+      'field "choices": Hugging Face data set allenai/ai2_arc (ARC-Easy), row 1: expected an object {"text": [strings], "label": [strings]} with lists of equal length, got {"text":["a"],"label":["1","2"]}',
+    );
   });
 
   test('an answerKey that is not a label fails on that document', async () => {
@@ -246,6 +254,14 @@ describe('truthfulqa', () => {
     expect(Object.keys(out)).toEqual(['acc']);
     expect(out.acc!.item).toBe(out.acc!.score);
     expect(closeTo(out.acc!.score, acc, 1e-12)).toBe(true);
+  });
+
+  test('fromHub: truthful_qa rows are the documents, checked', () => {
+    const row = { question: 'Q?', mc1_targets: { choices: ['a', 'b'], labels: [1, 0] }, mc2_targets: { choices: ['a', 'b', 'c'], labels: [1, 1n, 0] } };
+    expect(TRUTHFULQA_MC2.fromHub!([row])).toEqual([row]);
+    expect(() => TRUTHFULQA_MC1.fromHub!([{ ...row, mc2_targets: { choices: ['a'], labels: ['1'] } }])).toThrow(
+      'field "mc2_targets": Hugging Face data set truthfulqa/truthful_qa (multiple_choice), row 0: expected an object {"choices": [strings], "labels": [0 | 1]} with lists of equal length, got {"choices":["a"],"labels":["1"]}',
+    );
   });
 
   test('mc2: probabilities that all underflow give NaN, as numpy does (0/0)', () => {
@@ -324,6 +340,11 @@ describe('wikitext', () => {
       byte_perplexity: { item: [-1234.5, 320], score: Math.exp(1234.5 / 320) },
       bits_per_byte: { item: [-1234.5, 320], score: 1234.5 / 320 / Math.LN2 },
     });
+  });
+
+  test('fromHub: {page} rows, checked', () => {
+    expect(WIKITEXT.fromHub!([{ page: ' = A = \n' }])).toEqual([{ page: ' = A = \n' }]);
+    expect(() => WIKITEXT.fromHub!([{ text: 'x' }])).toThrow('Hugging Face data set EleutherAI/wikitext_document_level (wikitext-2-raw-v1), row 0: expected a string, got no field "page" (the row has text)');
   });
 
   test('page splitting: sub-headings stay inside, a heading needs "= " … " =", the last page is always kept', () => {
