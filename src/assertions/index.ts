@@ -1,0 +1,11 @@
+// Assertions on model outputs (promptfoo's assertion types, run in-process or in an isolated
+// worker for `javascript`), their aggregation per test, and statistics over repeats.
+export * from './types.js';
+export * from './registry.js';
+export { extractJsonObjects } from './json.js';
+export { JAVASCRIPT_DEFAULTS, javascriptAssertion, runScript, scriptBody } from './javascript.js';
+export type { JavascriptLimits, ScriptOutcome } from './javascript.js';
+export { perplexityOf, similarityOutcome } from './scores.js';
+export { GRADED_DEFAULT_THRESHOLDS } from './graded.js';
+export { levenshteinUtf16, parseCommaSeparatedValues } from './text.js';
+export * from './repeat.js';
