@@ -73,3 +73,14 @@ describe('edge behaviour', () => {
     expect(() => proportionConfint(1, 10, 0.05, 'bogus' as ProportionCiMethod)).toThrow(/wilson, beta/);
   });
 });
+
+describe('wilson at the ends', () => {
+  it('0 of n and n of n give exactly 0 and 1 (statsmodels 0.13.5: (0.0, 0.27753279986288926), (0.7224672001371106, 1.0))', () => {
+    const low = proportionConfint(0, 10, 0.05, 'wilson');
+    const high = proportionConfint(10, 10, 0.05, 'wilson');
+    expect(low.low).toBe(0);
+    expect(high.high).toBe(1);
+    expect(low.high).toBeCloseTo(0.27753279986288926, 12);
+    expect(high.low).toBeCloseTo(0.7224672001371106, 12);
+  });
+});

@@ -83,7 +83,9 @@ export function proportionConfint(
       const center = (q + crit2 / (2 * nobs)) / denom;
       let dist = crit * Math.sqrt((q * (1 - q)) / nobs + crit2 / (4 * nobs ** 2));
       dist /= denom;
-      return { low: center - dist, high: center + dist };
+      // At count 0 (or nobs) the bound is exactly 0 (or 1), as statsmodels' arithmetic gives; our
+      // normal quantile differs from scipy's in the last bits, which would leave ±3e-17 here.
+      return { low: count === 0 ? 0 : center - dist, high: count === nobs ? 1 : center + dist };
     }
     case 'jeffreys': {
       // scipy `beta.interval(1 - alpha)` recomputes the tails from the confidence level.
