@@ -5,11 +5,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { renderRecord } from '../cli/commands/tasks.js';
 import { AssayError } from '../core/errors.js';
 import { prepareTask, type PreparedTask } from '../engine/prepare.js';
+import { startRun } from '../engine/runner.js';
 import type { DocOutcome } from '../engine/task-metrics.js';
+import type { LoglikelihoodResult, Provider, RollingResult, Settled } from '../providers/types.js';
+import { SQLiteStore } from '../store/sqlite.js';
 import { REPO_ROOT, closeTo } from '../../test/support/shared.js';
 import { ARC_CHALLENGE, ARC_EASY } from './b-arc.js';
 import { HELLASWAG, hellaswagPreprocess } from './b-hellaswag.js';
@@ -360,6 +363,52 @@ describe('wikitext', () => {
     expect((await readPythonText(join(dir, 'a.raw'))).text).toBe(' = A = \n x\n y \n');
     writeFileSync(join(dir, 'b.raw'), Buffer.from([0x20, 0xff, 0x0a]));
     await expect(readPythonText(join(dir, 'b.raw'))).rejects.toThrow(/b\.raw: is not valid UTF-8/);
+  });
+});
+
+// A model whose log-likelihoods are written down: -len(continuation)/10 per choice and
+// -len(text)/4 per rolling text (lengths in code points).
+const scripted: Provider = {
+  id: 'scripted:b',
+  capabilities: { generate: false, loglikelihood: true, loglikelihoodRolling: true, topLogprobs: 0, chat: false, constraint: { jsonSchema: false, grammar: false }, embeddings: false, tokenCount: false },
+  identity: { provider: 'scripted' },
+  generate: () => Promise.reject(new Error('not used')),
+  loglikelihood: (requests) => Promise.resolve(requests.map((r): Settled<LoglikelihoodResult> => ({ ok: true, value: { logprob: -Array.from(r.continuation).length / 10, isGreedy: false, tokens: 1, latencyMs: 1, cached: false } }))),
+  loglikelihoodRolling: (requests) => Promise.resolve(requests.map((r): Settled<RollingResult> => ({ ok: true, value: { logprob: -Array.from(r.text).length / 4, tokens: 1, latencyMs: 1, cached: false } }))),
+  embed: () => Promise.reject(new Error('not used')),
+  countTokens: () => Promise.resolve(0),
+  close: () => Promise.resolve(),
+};
+
+const stores: SQLiteStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+describe('through the runner', () => {
+  test('wikitext and truthfulqa_mc2 are scored by their process_results hooks and aggregated as the harness', async () => {
+    const store = SQLiteStore.open(join(mkdtempSync(join(tmpdir(), 'assay-b-run-')), 'assay.db'));
+    stores.push(store);
+    const tasks = [await prepare(WIKITEXT), await prepare(TRUTHFULQA_MC2)];
+    const outcome = await startRun(
+      { model: 'scripted:b', tasks: ['builtin:wikitext', 'builtin:truthfulqa_mc2'], dataDir: DATA, limit: null, numFewshot: null, fewshotSeed: 1234, seed: 7, repeats: null, maxTokens: null, temperature: null, chat: false, noCache: true, bootstrapIters: 100, provider: {} },
+      tasks,
+      { store, provider: scripted },
+    );
+    const value = Object.fromEntries(outcome.aggregates.map((a) => [`${a.task} ${a.metric}`, [a.value, a.n]]));
+    // Expected: the harness's functions in Python on the same log-likelihoods. The detokenised pages
+    // have 666 and 284 code points (ll -166.5, -71); the original pages 164 + 64 words, 734 + 305 bytes.
+    const expected: Record<string, [number, number]> = {
+      'wikitext word_perplexity': [2.833936307694169, 2],
+      'wikitext byte_perplexity': [1.2568205741057419, 2],
+      'wikitext bits_per_byte': [0.3297787028018564, 2],
+      'truthfulqa_mc2 acc': [0.4801129765863907, 3],
+    };
+    expect(Object.keys(value).sort()).toEqual(Object.keys(expected).sort());
+    for (const [key, [v, n]] of Object.entries(expected)) {
+      expect(value[key]![1]).toBe(n);
+      expect(closeTo(value[key]![0]!, v, 1e-12)).toBe(true);
+    }
   });
 });
 
