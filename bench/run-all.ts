@@ -1,9 +1,9 @@
 // `npm run bench`: every benchmark in bench/, one after the other, each in its own process so
 // peak-memory readings do not mix. Timing never fails anything; each prints its own table.
-//   npm run bench [-- name ...]   (names: metrics significance agreement llama-loglikelihood http-provider engine)
+//   npm run bench [-- name ...]   (names: metrics significance agreement llama-loglikelihood mc-shared-context http-provider engine)
 import { spawnSync } from 'node:child_process';
 
-const ALL = ['metrics', 'significance', 'agreement', 'llama-loglikelihood', 'http-provider', 'engine'];
+const ALL = ['metrics', 'significance', 'agreement', 'llama-loglikelihood', 'mc-shared-context', 'http-provider', 'engine'];
 const chosen = process.argv.slice(2).filter((a) => ALL.includes(a));
 
 for (const name of chosen.length > 0 ? chosen : ALL) {
