@@ -70,8 +70,9 @@ export function hellaswagProcessDoc(row: DataRecord, fail: FieldError): DataReco
 /** One release-file line as HF Rowan/hellaswag's loading script yields it. */
 function hubRow(source: ReleaseFile, i: number): DataRecord {
   const data = source.records[i]!;
-  const ind = data.ind;
-  if (typeof ind !== 'number' || !Number.isInteger(ind)) throw new InputError(`expected an integer, got ${JSON.stringify(ind)}`, at(source, i, 'ind'));
+  // int(data["ind"]): an integer, or a string of one.
+  const ind = typeof data.ind === 'number' && Number.isInteger(data.ind) ? data.ind : typeof data.ind === 'string' ? pythonInt(data.ind) : undefined;
+  if (ind === undefined) throw new InputError(`expected an integer, got ${JSON.stringify(data.ind)}`, at(source, i, 'ind'));
   return {
     ind,
     activity_label: stringField(source, i, 'activity_label'),
