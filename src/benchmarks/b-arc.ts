@@ -3,8 +3,7 @@
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DataRecord } from '../data/loaders.js';
-import { parseTaskConfig } from '../tasks/task-config.js';
-import { mapHubRows } from './a-sources.js';
+import { builtinConfig, mapHubRows } from './a-sources.js';
 import { at, exists, isParallelLists, isString, readJsonlRelease, splitsSource, stringField, type ReleaseFile } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
@@ -45,6 +44,7 @@ export function arcHubRow(source: ReleaseFile, i: number): DataRecord {
     throw new InputError(`expected an object {"stem", "choices"}, got ${JSON.stringify(question)}`, at(source, i, 'question'));
   }
   const q = question as DataRecord;
+  if (typeof q.stem !== 'string') throw new InputError(`expected a string, got ${JSON.stringify(q.stem)}`, at(source, i, 'question.stem'));
   const choices = q.choices;
   if (!Array.isArray(choices)) throw new InputError(`expected a list of {"text", "label"}, got ${JSON.stringify(choices)}`, at(source, i, 'question.choices'));
   const text: string[] = [];
@@ -59,16 +59,19 @@ export function arcHubRow(source: ReleaseFile, i: number): DataRecord {
   });
   return {
     id: stringField(source, i, 'id'),
-    question: stringField(source, i, 'question.stem', { 'question.stem': q.stem }),
+    question: q.stem,
     choices: { text, label },
     answerKey: stringField(source, i, 'answerKey'),
   };
 }
 
 function arc(task: 'arc_easy' | 'arc_challenge', datasetName: 'ARC-Easy' | 'ARC-Challenge'): BenchmarkTask {
+  const config = builtinConfig(task, arcYaml(task, datasetName));
   return {
     name: task,
-    config: { ...parseTaskConfig(arcYaml(task, datasetName), `${task}.yaml`), file: `builtin:${task}` },
+    get config() {
+      return config();
+    },
     async load(dataDir) {
       const dir = join(dataDir, 'arc', datasetName);
       const test = await readJsonlRelease(join(dir, `${datasetName}-Test.jsonl`));

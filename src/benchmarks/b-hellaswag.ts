@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DataRecord } from '../data/loaders.js';
 import { pyCapitalize, pyStrip } from '../tasks/py-values.js';
-import { parseTaskConfig } from '../tasks/task-config.js';
-import { mapHubRows } from './a-sources.js';
+import { builtinConfig, mapHubRows } from './a-sources.js';
 import { at, exists, pythonInt, pythonStr, readJsonlRelease, splitsSource, stringField, stringListField, type ReleaseFile } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
@@ -96,9 +95,13 @@ function documents(source: ReleaseFile): DataRecord[] {
   });
 }
 
+const config = builtinConfig('hellaswag', YAML);
+
 export const HELLASWAG: BenchmarkTask = {
   name: 'hellaswag',
-  config: { ...parseTaskConfig(YAML, 'hellaswag.yaml'), file: 'builtin:hellaswag' },
+  get config() {
+    return config();
+  },
   async load(dataDir) {
     const val = await readJsonlRelease(join(dataDir, 'hellaswag', 'hellaswag_val.jsonl'));
     const trainFile = join(dataDir, 'hellaswag', 'hellaswag_train.jsonl');

@@ -8,9 +8,8 @@ import type { TaskHooks } from '../engine/prepare.js';
 import type { DocOutcome, MetricOutput } from '../engine/task-metrics.js';
 import { numpySum } from '../stats/mean-ci.js';
 import type { Doc } from '../tasks/requests.js';
-import { parseTaskConfig } from '../tasks/task-config.js';
 import { parseOrderedJson, type OrderedJson } from './b-ordered-json.js';
-import { mapHubRows } from './a-sources.js';
+import { builtinConfig, mapHubRows } from './a-sources.js';
 import { isInteger, isParallelLists, isString, readPythonText } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
@@ -120,9 +119,14 @@ async function load(dataDir: string) {
   return { eval: truthfulqaRows(text, file), sameSplit: false, hash, locate: () => ({ file }) };
 }
 
+const mc1Config = builtinConfig('truthfulqa_mc1', MC1_YAML);
+const mc2Config = builtinConfig('truthfulqa_mc2', mc2Yaml());
+
 export const TRUTHFULQA_MC1: BenchmarkTask = {
   name: 'truthfulqa_mc1',
-  config: { ...parseTaskConfig(MC1_YAML, 'truthfulqa_mc1.yaml'), file: 'builtin:truthfulqa_mc1' },
+  get config() {
+    return mc1Config();
+  },
   load,
   fromHub,
 };
@@ -131,7 +135,9 @@ const MC2_HOOKS: TaskHooks = { processResults: truthfulqaMc2 };
 
 export const TRUTHFULQA_MC2: BenchmarkTask = {
   name: 'truthfulqa_mc2',
-  config: { ...parseTaskConfig(mc2Yaml(), 'truthfulqa_mc2.yaml'), file: 'builtin:truthfulqa_mc2' },
+  get config() {
+    return mc2Config();
+  },
   hooks: MC2_HOOKS,
   load,
   fromHub,

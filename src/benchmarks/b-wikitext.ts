@@ -7,8 +7,7 @@ import type { TaskHooks } from '../engine/prepare.js';
 import { countBytes, countWords, type DocOutcome, type MetricOutput } from '../engine/task-metrics.js';
 import type { Doc } from '../tasks/requests.js';
 import { PY_SPACE_CLASS, pyStrip } from '../tasks/py-values.js';
-import { parseTaskConfig } from '../tasks/task-config.js';
-import { mapHubRows } from './a-sources.js';
+import { builtinConfig, mapHubRows } from './a-sources.js';
 import { readPythonText } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
@@ -111,9 +110,13 @@ const HOOKS: TaskHooks = {
   processResults: wikitextProcessResults,
 };
 
+const config = builtinConfig('wikitext', YAML);
+
 export const WIKITEXT: BenchmarkTask = {
   name: 'wikitext',
-  config: { ...parseTaskConfig(YAML, 'wikitext.yaml'), file: 'builtin:wikitext' },
+  get config() {
+    return config();
+  },
   hooks: HOOKS,
   async load(dataDir) {
     const file = join(dataDir, 'wikitext', 'wikitext-2-raw', 'wiki.test.raw');
