@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../core/signature.js';
 import { createProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
-import { answerAt, type FakeJudgeServer, type JudgeScript, startFakeJudgeServer } from '../../test/support/fake-judge-server.js';
+import { answerAt, type FakeJudgeServer, type JudgeScript, type ScriptedReply, startFakeJudgeServer } from '../../test/support/fake-judge-server.js';
 import { createJudge, pairwiseSummary, type JudgeInput, type JudgeSpec } from './index.js';
 
 let server: FakeJudgeServer | undefined;
@@ -91,7 +91,7 @@ describe('G-Eval scores', () => {
   });
 
   it('renormalises over the score tokens, pools " 4" with "4" and skips tokens before the score', async () => {
-    const { provider } = await setup(() => ({
+    const { provider } = await setup((): ScriptedReply => ({
       tokens: [
         { token: 'Score', top: { Score: -0.1 } },
         { token: ':', top: { ':': -0.01 } },
