@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DataRecord } from '../data/loaders.js';
-import { builtinConfig, mapHubRows } from './a-sources.js';
-import { at, exists, isParallelLists, isString, readJsonlRelease, splitsSource, stringField, type ReleaseFile } from './b-sources.js';
+import { builtinConfig, mapHubRows, readReleaseFile, splitsSource, stringField, type ReleaseFile } from './a-sources.js';
+import { at, exists, isParallelLists, isString } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
 // arc_easy.yaml; arc_challenge.yaml is `include: arc_easy.yaml` with its own task and
@@ -74,11 +74,11 @@ function arc(task: 'arc_easy' | 'arc_challenge', datasetName: 'ARC-Easy' | 'ARC-
     },
     async load(dataDir) {
       const dir = join(dataDir, 'arc', datasetName);
-      const test = await readJsonlRelease(join(dir, `${datasetName}-Test.jsonl`));
+      const test = await readReleaseFile(join(dir, `${datasetName}-Test.jsonl`), { format: 'jsonl' });
       const trainFile = join(dir, `${datasetName}-Train.jsonl`);
-      const train = (await exists(trainFile)) ? await readJsonlRelease(trainFile) : undefined;
+      const train = (await exists(trainFile)) ? await readReleaseFile(trainFile, { format: 'jsonl' }) : undefined;
       const rows = (source: ReleaseFile) => source.records.map((_, i) => arcHubRow(source, i));
-      return splitsSource(test, rows(test), train === undefined ? undefined : { file: train, docs: rows(train) });
+      return splitsSource(test, rows(test), train === undefined ? {} : { fewshot: rows(train), fewshotFile: train });
     },
     // allenai/ai2_arc rows are the documents already; the fields the prompt reads are checked.
     fromHub: (rows) =>

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DataRecord } from '../data/loaders.js';
 import { pyCapitalize, pyStrip } from '../tasks/py-values.js';
-import { builtinConfig, mapHubRows } from './a-sources.js';
-import { at, exists, pythonInt, pythonStr, readJsonlRelease, splitsSource, stringField, stringListField, type ReleaseFile } from './b-sources.js';
+import { builtinConfig, mapHubRows, readReleaseFile, splitsSource, stringField, type ReleaseFile } from './a-sources.js';
+import { at, exists, pythonInt, pythonStr, stringListField } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
 
 // The harness YAML without its `process_docs: !function utils.process_docs` line: the loader and
@@ -103,10 +103,10 @@ export const HELLASWAG: BenchmarkTask = {
     return config();
   },
   async load(dataDir) {
-    const val = await readJsonlRelease(join(dataDir, 'hellaswag', 'hellaswag_val.jsonl'));
+    const val = await readReleaseFile(join(dataDir, 'hellaswag', 'hellaswag_val.jsonl'), { format: 'jsonl' });
     const trainFile = join(dataDir, 'hellaswag', 'hellaswag_train.jsonl');
-    const train = (await exists(trainFile)) ? await readJsonlRelease(trainFile) : undefined;
-    return splitsSource(val, documents(val), train === undefined ? undefined : { file: train, docs: documents(train) });
+    const train = (await exists(trainFile)) ? await readReleaseFile(trainFile, { format: 'jsonl' }) : undefined;
+    return splitsSource(val, documents(val), train === undefined ? {} : { fewshot: documents(train), fewshotFile: train });
   },
   fromHub: (rows) => mapHubRows('Rowan/hellaswag', rows, (row, check) => hellaswagProcessDoc(row, (field, expected) => check.fail(field, expected))),
 };

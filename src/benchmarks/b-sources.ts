@@ -1,24 +1,11 @@
-// Reading the release files of HellaSwag, ARC, TruthfulQA and WikiText the way the Hugging Face
-// loading scripts read them (Python `open(encoding="utf-8")`, `json.loads` per line or `json.load`).
+// What part B's release files and Hub rows need beyond ./a-sources.ts: Python's text-file reading
+// (WikiText, TruthfulQA), int()/str() of JSON values, and checks of list-valued struct columns.
 import { readFile, stat } from 'node:fs/promises';
 import { InputError } from '../core/errors.js';
 import { contentHash } from '../core/signature.js';
-import { loadDataset, type DataRecord } from '../data/loaders.js';
-import type { TaskSplitsSource } from '../engine/prepare.js';
+import type { DataRecord } from '../data/loaders.js';
 import { pyStr, toPy } from '../tasks/py-values.js';
-
-/** One JSON Lines release file: its records, the line each starts on, and its content hash. */
-export interface ReleaseFile {
-  file: string;
-  hash: string;
-  records: DataRecord[];
-  lines: number[];
-}
-
-export async function readJsonlRelease(file: string): Promise<ReleaseFile> {
-  const loaded = await loadDataset(file, { format: 'jsonl' });
-  return { file, hash: loaded.hash, records: loaded.records, lines: loaded.lines ?? loaded.records.map((_, i) => i + 1) };
-}
+import type { ReleaseFile } from './a-sources.js';
 
 /** Whether a file exists (an optional few-shot file). */
 export async function exists(file: string): Promise<boolean> {
@@ -60,13 +47,6 @@ function describe(value: unknown): string {
   return value === undefined ? 'nothing (no such field)' : JSON.stringify(value);
 }
 
-/** `data[field]` of a JSON record, which must be a string. */
-export function stringField(source: ReleaseFile, i: number, field: string, record: DataRecord = source.records[i]!): string {
-  const value = record[field];
-  if (typeof value !== 'string') throw new InputError(`expected a string, got ${describe(value)}`, at(source, i, field));
-  return value;
-}
-
 /** `data.get(field, [])` of a JSON record, which must be a list of strings. */
 export function stringListField(source: ReleaseFile, i: number, field: string, record: DataRecord = source.records[i]!): string[] {
   const value = record[field];
@@ -83,17 +63,6 @@ export function pythonStr(value: unknown): string {
 export function pythonInt(text: string): number | undefined {
   const t = text.trim();
   return /^[+-]?[0-9]+$/.test(t) ? Number(t) : undefined;
-}
-
-/** The documents of an eval file and an optional few-shot pool from another file. */
-export function splitsSource(evalFile: ReleaseFile, docs: DataRecord[], fewshot?: { file: ReleaseFile; docs: DataRecord[] }): TaskSplitsSource {
-  return {
-    eval: docs,
-    ...(fewshot === undefined ? {} : { fewshot: fewshot.docs }),
-    sameSplit: false,
-    hash: fewshot === undefined ? evalFile.hash : contentHash(`${evalFile.hash}\0${fewshot.file.hash}`),
-    locate: (i) => at(evalFile, i),
-  };
 }
 
 /** What each list of a struct column holds, by key. */
