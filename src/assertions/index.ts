@@ -3,7 +3,7 @@
 export * from './types.js';
 export * from './registry.js';
 export { extractJsonObjects } from './json.js';
-export { JAVASCRIPT_DEFAULTS, javascriptAssertion, runScript, scriptBody } from './javascript.js';
+export { JAVASCRIPT_DEFAULTS, ScriptPool, javascriptAssertion, runScript, scriptBody, scriptPool } from './javascript.js';
 export type { JavascriptLimits, ScriptOutcome } from './javascript.js';
 export { perplexityOf, similarityOutcome } from './scores.js';
 export { GRADED_DEFAULT_THRESHOLDS } from './graded.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { javascriptAssertion, runScript, scriptBody } from './javascript.js';
+import { ScriptPool, javascriptAssertion, runScript, scriptBody } from './javascript.js';
 import { runAssertion } from './registry.js';
 import type { AssertionContext, AssertionSpec } from './types.js';
 
@@ -42,18 +42,34 @@ describe('javascript', () => {
     expect(await runScript(body('typeof globalThis.process + typeof globalThis.require'), 'x', {})).toEqual({ ok: true, type: 'string', value: 'undefinedundefined' });
     expect(await runScript(body("import('node:fs')"), 'x', {})).toEqual({ ok: false, reason: 'threw TypeError: A dynamic import callback was not specified.' });
   });
-  it('an endless loop is terminated after the timeout', async () => {
+  it('an endless loop, even in a promise chain, is stopped by the timeout', async () => {
     const handler = javascriptAssertion({ timeoutMs: 300, maxOldGenerationSizeMb: 64 });
     const started = Date.now();
     const r = await handler.run({ spec: { type: 'javascript' }, value: 'while (true) {}\nreturn true;', output: 'x', context: ctx, inverse: false });
     expect(r).toEqual({ pass: false, score: 0, reason: 'Custom function timed out after 300 ms', error: true });
+    const limits = { timeoutMs: 300, maxOldGenerationSizeMb: 64 };
+    expect(await runScript('(async () => { for (;;) await null; })();\nreturn true;', 'x', {}, limits)).toEqual({ ok: false, reason: 'timed out after 300 ms' });
     expect(Date.now() - started).toBeLessThan(5000);
+    // the worker is still usable afterwards
+    expect(await runScript('return output', 'after', {}, limits)).toEqual({ ok: true, type: 'string', value: 'after' });
   });
-  it('a script that exhausts the heap limit fails with the reason', async () => {
-    const r = await runScript('const a = [];\nwhile (true) a.push(new Array(1e5).fill(Math.random()));', 'x', {}, { timeoutMs: 20000, maxOldGenerationSizeMb: 32 });
+  it('a script that exhausts the heap limit fails with the reason; the pool replaces the worker', async () => {
+    const limits = { timeoutMs: 20000, maxOldGenerationSizeMb: 32 };
+    const r = await runScript('const a = [];\nwhile (true) a.push(new Array(1e5).fill(Math.random()));', 'x', {}, limits);
     expect(r).toEqual({ ok: false, reason: 'ran out of memory (heap limit 32 MB)' });
+    expect(await runScript('return output.length', 'four', {}, limits)).toEqual({ ok: true, type: 'number', value: 4 });
   });
-  it('a promise that never settles is reported, not waited on forever', async () => {
-    expect(await runScript('return new Promise(() => {})', 'x', {})).toEqual({ ok: false, reason: 'exited with code 0 before returning a result' });
+  it('a promise that never settles is reported at once', async () => {
+    expect(await runScript('return new Promise(() => {})', 'x', {})).toEqual({ ok: false, reason: 'returned a promise that never settles' });
+  });
+  it('a job cannot see or leave state for the next one', async () => {
+    expect(await runScript('globalThis.leak = 1; Object.prototype.polluted = 1; return true', 'x', {})).toEqual({ ok: true, type: 'boolean', value: true });
+    expect(await runScript('return typeof leak + typeof ({}).polluted', 'x', {})).toEqual({ ok: true, type: 'string', value: 'undefinedundefined' });
+  });
+  it('queues jobs beyond the pool size and answers each in order', async () => {
+    const pool = new ScriptPool({ timeoutMs: 2000, maxOldGenerationSizeMb: 64 }, 2);
+    const outs = await Promise.all(Array.from({ length: 7 }, (_, i) => pool.run('return output + context.i', 'n', { i })));
+    expect(outs).toEqual(Array.from({ length: 7 }, (_, i) => ({ ok: true, type: 'string', value: `n${i}` })));
+    await pool.close();
   });
 });

@@ -1,7 +1,8 @@
 // The `javascript` assertion as promptfoo's javascript.ts (a one-line value is an expression, a
 // multi-line value a function body; it sees `output` and `context`), but never evaluated in the
-// main thread: each check runs in a worker_threads Worker with a heap limit, inside a fresh vm
-// context that has no `require`, `process` or `import`, and the worker is terminated on timeout.
+// main thread: checks run in a small pool of worker_threads Workers with a heap limit, each in a
+// fresh vm context without `require`, `process` or `import`, under a timeout.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { errorOutcome, type AssertionHandler, type AssertionOutcome } from './types.js';
 
@@ -12,66 +13,157 @@ export interface JavascriptLimits {
   maxOldGenerationSizeMb: number;
 }
 
-// Runs in the worker (CommonJS, eval). The user's code is compiled inside a new vm context, and
-// output/context cross into it as JSON text, so no object of the worker's realm (whose
-// constructors lead back to `process`) is reachable from the script.
+// Runs in each worker (CommonJS, eval). Per job: a new vm context whose microtasks run inside the
+// evaluation (`afterEvaluate`), so `timeout` covers promise chains too and nothing of a finished
+// job can run later. Output and context enter as JSON text and only strings come back, so no
+// object of the worker's realm (whose constructors lead to `process`) is reachable from the code,
+// and no getter of the script's objects runs outside the timeout.
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const vm = require('node:vm');
-const sandbox = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false } });
-sandbox.__output = workerData.output;
-sandbox.__context = workerData.context;
-const run = vm.runInContext(
-  '(function () { "use strict"; const context = JSON.parse(__context); ' +
-  'const fn = new Function("output", "context", ' + JSON.stringify(workerData.body) + '); return fn(__output, context); })',
-  sandbox, { filename: 'assertion.js' });
-const reply = (message) => parentPort.postMessage(message);
-const describe = (e) => (e && typeof e === 'object' && 'message' in e ? String(e.name || 'Error') + ': ' + String(e.message) : String(e));
-Promise.resolve()
-  .then(() => run())
-  .then((value) => {
-    let json;
-    try { json = JSON.stringify(value === undefined ? null : value); } catch (e) { return reply({ kind: 'error', message: 'result is not serialisable: ' + describe(e) }); }
-    reply({ kind: 'value', type: typeof value, json });
-  }, (e) => reply({ kind: 'error', message: describe(e) }));
+const WRAPPER = '(function (output, contextJson, body) { "use strict";' +
+  ' const stringify = JSON.stringify, parse = JSON.parse, Fn = Function, P = Promise, S = String;' +
+  ' const describe = (e) => { try { return e !== null && typeof e === "object" && "message" in e ? S(e.name || "Error") + ": " + S(e.message) : S(e); } catch (x) { return "an unprintable value"; } };' +
+  ' const state = { done: false, type: "", json: "", error: "" };' +
+  ' P.resolve().then(() => new Fn("output", "context", body)(output, parse(contextJson)))' +
+  '  .then((v) => { state.type = typeof v; try { state.json = stringify(v === undefined ? null : v); } catch (e) { state.error = "result is not serialisable: " + describe(e); } state.done = true; },' +
+  '        (e) => { state.error = describe(e); state.done = true; });' +
+  ' return state; })';
+parentPort.on('message', (job) => {
+  const sandbox = vm.createContext(Object.create(null), { codeGeneration: { strings: true, wasm: false }, microtaskMode: 'afterEvaluate' });
+  sandbox.__job = job;
+  let state;
+  try {
+    state = vm.runInContext(WRAPPER + '(__job.output, __job.context, __job.body)', sandbox, { timeout: job.timeoutMs, filename: 'assertion.js' });
+  } catch (e) {
+    const timedOut = e && e.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
+    parentPort.postMessage(timedOut ? { kind: 'timeout' } : { kind: 'error', message: 'could not start: ' + String(e && e.message) });
+    return;
+  }
+  if (!state.done) parentPort.postMessage({ kind: 'error', message: 'returned a promise that never settles' });
+  else if (state.error !== '') parentPort.postMessage({ kind: 'error', message: state.error });
+  else parentPort.postMessage({ kind: 'value', type: state.type, json: state.json });
+});
 `;
 
-type WorkerReply = { kind: 'value'; type: string; json: string } | { kind: 'error'; message: string };
+type WorkerReply = { kind: 'value'; type: string; json: string } | { kind: 'error'; message: string } | { kind: 'timeout' };
 
 /** What the script returned, or why it did not. */
 export type ScriptOutcome = { ok: true; type: string; value: unknown } | { ok: false; reason: string };
 
-/** Runs `body` (a function body over `output` and `context`) in an isolated, limited worker. */
-export function runScript(body: string, output: string, context: unknown, limits: JavascriptLimits = JAVASCRIPT_DEFAULTS): Promise<ScriptOutcome> {
-  return new Promise((resolve) => {
-    let settled = false;
+interface Job {
+  body: string;
+  output: string;
+  context: string;
+  resolve: (outcome: ScriptOutcome) => void;
+}
+
+/**
+ * Workers that run scripts one at a time each. A worker is reused until it runs out of memory or
+ * overruns the timeout (then it is terminated and replaced); idle workers do not keep Node alive.
+ */
+export class ScriptPool {
+  private readonly idle: Worker[] = [];
+  private readonly running = new Map<Worker, { job: Job; backstop: NodeJS.Timeout }>();
+  private readonly queue: Job[] = [];
+
+  constructor(
+    readonly limits: JavascriptLimits = JAVASCRIPT_DEFAULTS,
+    readonly size: number = Math.max(1, Math.min(4, availableParallelism())),
+  ) {}
+
+  /** Runs `body` (a function body over `output` and `context`). */
+  run(body: string, output: string, context: unknown): Promise<ScriptOutcome> {
+    return new Promise((resolve) => {
+      this.queue.push({ body, output, context: JSON.stringify(context ?? null), resolve });
+      this.pump();
+    });
+  }
+
+  /** Terminates every worker; queued and running scripts end with a reason. */
+  async close(): Promise<void> {
+    for (const job of this.queue.splice(0)) job.resolve({ ok: false, reason: 'was cancelled (the script pool closed)' });
+    const workers = [...this.idle.splice(0), ...this.running.keys()];
+    for (const [worker, { job, backstop }] of this.running) {
+      clearTimeout(backstop);
+      this.running.delete(worker);
+      job.resolve({ ok: false, reason: 'was cancelled (the script pool closed)' });
+    }
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0 && (this.idle.length > 0 || this.running.size < this.size)) {
+      const worker = this.idle.pop() ?? this.spawn();
+      this.dispatch(worker, this.queue.shift()!);
+    }
+  }
+
+  private spawn(): Worker {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { body, output, context: JSON.stringify(context) },
-      resourceLimits: { maxOldGenerationSizeMb: limits.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 16, codeRangeSizeMb: 16 },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.maxOldGenerationSizeMb, maxYoungGenerationSizeMb: 16, codeRangeSizeMb: 16 },
       stdout: true,
       stderr: true,
       env: {},
     });
-    const finish = (outcome: ScriptOutcome): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      void worker.terminate();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => finish({ ok: false, reason: `timed out after ${limits.timeoutMs} ms` }), limits.timeoutMs);
     worker.on('message', (reply: WorkerReply) => {
-      if (reply.kind === 'error') finish({ ok: false, reason: `threw ${reply.message}` });
-      else finish({ ok: true, type: reply.type, value: JSON.parse(reply.json) as unknown });
+      if (reply.kind === 'timeout') this.finish(worker, { ok: false, reason: `timed out after ${this.limits.timeoutMs} ms` }, false);
+      else if (reply.kind === 'error') this.finish(worker, { ok: false, reason: reply.message.startsWith('returned') ? reply.message : `threw ${reply.message}` }, true);
+      else this.finish(worker, { ok: true, type: reply.type, value: JSON.parse(reply.json) as unknown }, true);
     });
     worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        finish({ ok: false, reason: `ran out of memory (heap limit ${limits.maxOldGenerationSizeMb} MB)` });
-      } else finish({ ok: false, reason: `failed: ${error.message}` });
+      const reason = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `ran out of memory (heap limit ${this.limits.maxOldGenerationSizeMb} MB)` : `failed: ${error.message}`;
+      this.finish(worker, { ok: false, reason }, false);
     });
-    worker.on('exit', (code) => finish({ ok: false, reason: `exited with code ${code} before returning a result` }));
-  });
+    worker.on('exit', (code) => this.finish(worker, { ok: false, reason: `ended its worker (exit code ${code}) before returning a result` }, false));
+    return worker;
+  }
+
+  private dispatch(worker: Worker, job: Job): void {
+    worker.ref();
+    // The vm timeout stops runaway code inside the worker; this backstop catches anything that
+    // escapes it (a blocked worker) and replaces the worker.
+    const backstop = setTimeout(() => this.finish(worker, { ok: false, reason: `timed out after ${this.limits.timeoutMs} ms` }, false), this.limits.timeoutMs + 2000);
+    this.running.set(worker, { job, backstop });
+    worker.postMessage({ body: job.body, output: job.output, context: job.context, timeoutMs: this.limits.timeoutMs });
+  }
+
+  private finish(worker: Worker, outcome: ScriptOutcome, reusable: boolean): void {
+    const current = this.running.get(worker);
+    this.running.delete(worker);
+    if (current) {
+      clearTimeout(current.backstop);
+      current.job.resolve(outcome);
+    }
+    const at = this.idle.indexOf(worker);
+    if (at !== -1) this.idle.splice(at, 1);
+    if (reusable && current) {
+      worker.unref();
+      this.idle.push(worker);
+    } else {
+      void worker.terminate();
+    }
+    this.pump();
+  }
+}
+
+const pools = new Map<string, ScriptPool>();
+
+/** The shared pool for these limits. */
+export function scriptPool(limits: JavascriptLimits = JAVASCRIPT_DEFAULTS): ScriptPool {
+  const key = `${limits.timeoutMs}/${limits.maxOldGenerationSizeMb}`;
+  let pool = pools.get(key);
+  if (pool === undefined) {
+    pool = new ScriptPool(limits);
+    pools.set(key, pool);
+  }
+  return pool;
+}
+
+/** Runs `body` in the shared pool for `limits`. */
+export function runScript(body: string, output: string, context: unknown, limits: JavascriptLimits = JAVASCRIPT_DEFAULTS): Promise<ScriptOutcome> {
+  return scriptPool(limits).run(body, output, context);
 }
 
 /** promptfoo: a value with a newline is a function body; a single line is an expression. */
