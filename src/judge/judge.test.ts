@@ -5,10 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../core/signature.js';
+import { closeTo } from '../../test/support/shared.js';
+import { ResponseCache, withCache } from '../providers/cache.js';
 import { createProvider } from '../providers/registry.js';
 import type { Provider } from '../providers/types.js';
 import { answerAt, type FakeJudgeServer, type JudgeScript, type ScriptedReply, startFakeJudgeServer } from '../../test/support/fake-judge-server.js';
-import { createJudge, pairwiseSummary, type JudgeInput, type JudgeSpec } from './index.js';
+import { createJudge, gradeWithPanel, pairwiseSummary, type JudgeInput, type JudgeSpec } from './index.js';
 
 let server: FakeJudgeServer | undefined;
 let provider: Provider | undefined;
@@ -215,5 +217,48 @@ describe('templates and identity', () => {
     const { provider } = await setup(() => ({ text: '' }));
     await expect(createJudge(spec({ kind: 'pairwise' }), provider).grade(PAIRS)).rejects.toThrow('a pairwise judge compares two answers: call compare(), not grade()');
     await expect(createJudge(spec({}), provider).compare(PAIRS)).rejects.toThrow('a single judge grades one answer: call grade(), not compare()');
+  });
+});
+
+describe("judge calls go through the caller's provider", () => {
+  it('a cached provider answers a repeated geval sampling run from the cache (seeded samples stay apart)', async () => {
+    const ratings = ['6', '7', '7', '8', '9'];
+    const { server, provider } = await setup(({ index }) => ({ text: ratings[index % 5] }), 'ollama');
+    const dir = mkdtempSync(join(tmpdir(), 'assay-judge-cache-'));
+    const cache = ResponseCache.open(join(dir, 'cache.sqlite'));
+    try {
+      const judge = createJudge(spec({ kind: 'geval', model: 'ollama:judge' }), withCache(provider, cache));
+      const first = await judge.grade([{ question: 'q', answer: 'a' }]);
+      const second = await judge.grade([{ question: 'q', answer: 'a' }]);
+      expect(server.calls).toHaveLength(5);
+      expect(second).toEqual(first);
+      expect(first[0]).toMatchObject({ status: 'scored', score: 7.4, method: 'sample-mean' });
+    } finally {
+      cache.close();
+    }
+  });
+
+  it('a panel of two HTTP judges: known votes give the known mean and agreement', async () => {
+    const votesA: Record<string, string> = { q1: '[[4]]', q2: '[[2]]', q3: '[[5]]' };
+    const votesB: Record<string, string> = { q1: '[[4]]', q2: 'Rating: 3', q3: 'no idea' };
+    const question = (prompt: string) => /\[Question\]\n(q\d)/.exec(prompt)?.[1] ?? '';
+    const a = await startFakeJudgeServer(({ prompt }) => ({ text: votesA[question(prompt)] }));
+    const b = await startFakeJudgeServer(({ prompt }) => ({ text: votesB[question(prompt)] }));
+    const pa = await createProvider('openai-compatible:a', { baseUrl: a.url, maxRetries: 0 });
+    const pb = await createProvider('openai-compatible:b', { baseUrl: b.url, maxRetries: 0 });
+    try {
+      const judges = [createJudge(spec({ model: 'openai-compatible:a' }), pa), createJudge(spec({ model: 'openai-compatible:b' }), pb)];
+      const result = await gradeWithPanel(judges, ['q1', 'q2', 'q3'].map((q) => ({ question: q, answer: 'x' })), 'mean');
+      expect(result.verdicts.map((v) => (v.status === 'scored' ? v.score : v.reason))).toEqual([4, 2.5, 5]);
+      expect(result.perJudge[1][2]).toEqual({ status: 'unscored', reason: 'no rating found (expected [[n]] with n in [1, 10]) in "no idea"', raw: ['no idea'] });
+      // NLTK AnnotationTask(interval_distance).alpha() on a=[4,2,5], b=[4,3,-]: 0.7272727272727273; pairs agree on q1 only.
+      expect(closeTo(result.agreement.krippendorffAlpha ?? Number.NaN, 0.7272727272727273)).toBe(true);
+      expect(result.agreement.pairwiseAgreement).toBe(0.5);
+    } finally {
+      await pa.close();
+      await pb.close();
+      await a.close();
+      await b.close();
+    }
   });
 });
