@@ -1,5 +1,6 @@
 // assay's public library surface. Callers import from here only.
 export * from './core/index.js';
+export * from './assertions/index.js';
 export * from './data/index.js';
 export * from './engine/index.js';
 export * from './judge/index.js';
