@@ -52,6 +52,13 @@ describe('factuality', () => {
     expect(await run({ type: 'factuality', value: 'Four.' }, '4', ctx(judge.grade))).toEqual({ pass: true, score: 1, reason: '(C) same details' });
     expect(judge.asked[0].input).toEqual({ question: 'What is 2+2?', answer: '4', reference: 'Four.' });
   });
+  it('passes on any choice scored above 0 (autoevals: A 0.4, B 0.6, C 1, E 1; D 0), or at a given threshold', async () => {
+    const judge = scripted([{ score: 0.4, reason: '(A) subset' }, { score: 0, reason: '(D) disagrees' }, { score: 0.4, reason: '(A) subset' }, { score: 0.4, reason: '(A) subset' }]);
+    expect(await run({ type: 'factuality', value: 'Four.' }, '4', ctx(judge.grade))).toEqual({ pass: true, score: 0.4, reason: '(A) subset' });
+    expect(await run({ type: 'factuality', value: 'Four.' }, '5', ctx(judge.grade))).toEqual({ pass: false, score: 0, reason: '(D) disagrees' });
+    expect(await run({ type: 'factuality', value: 'Four.', threshold: 0.5 }, '4', ctx(judge.grade))).toEqual({ pass: false, score: 0.4, reason: '(A) subset' });
+    expect(await run({ type: 'not-factuality', value: 'Four.' }, '4', ctx(judge.grade))).toEqual({ pass: false, score: 0.6, reason: '(A) subset' });
+  });
 });
 
 describe('g-eval', () => {

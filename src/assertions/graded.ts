@@ -1,10 +1,11 @@
 // Model-graded assertions as promptfoo's llmRubric.ts, factuality.ts and geval.ts, through an
 // injected grader (src/judge adapts its Verdicts: score normalised to [0, 1], null = unscored).
-// Difference: pass is always score ≥ threshold (promptfoo's llm-rubric trusts the judge's own
-// `pass` and factuality maps choice letters to pass/fail); an unscored verdict is an error, not a 0.
+// Differences: llm-rubric passes at score ≥ threshold (promptfoo trusts the judge's own `pass`);
+// factuality without a threshold passes when the choice scores above 0 (promptfoo: every category
+// but "disagrees"); an unscored verdict is an error, not a 0.
 import { errorOutcome, type AssertionHandler, type AssertionInput, type AssertionOutcome, type GradeInput } from './types.js';
 
-export const GRADED_DEFAULT_THRESHOLDS = { 'llm-rubric': 0.5, factuality: 0.5, 'g-eval': 0.7 } as const;
+export const GRADED_DEFAULT_THRESHOLDS = { 'llm-rubric': 0.5, 'g-eval': 0.7 } as const;
 
 type Graded = { ok: true; score: number; reason: string } | { ok: false; outcome: AssertionOutcome };
 
@@ -41,7 +42,11 @@ const factuality: AssertionHandler = {
   async run(input) {
     const graded = await grade(input, { question: input.context.prompt, answer: input.output, reference: String(input.value) });
     if (!graded.ok) return graded.outcome;
-    return thresholdOutcome(graded.score, input.spec.threshold ?? GRADED_DEFAULT_THRESHOLDS.factuality, input.inverse, graded.reason);
+    const { threshold } = input.spec;
+    if (threshold !== undefined) return thresholdOutcome(graded.score, threshold, input.inverse, graded.reason);
+    // promptfoo: a choice passes when its score is above 0 (A, B, C, E; not D "disagrees").
+    const pass = graded.score > 0 !== input.inverse;
+    return { pass, score: input.inverse ? Math.min(1, Math.max(0, 1 - graded.score)) : graded.score, reason: graded.reason };
   },
 };
 

@@ -9,3 +9,4 @@ export { perplexityOf, similarityOutcome } from './scores.js';
 export { GRADED_DEFAULT_THRESHOLDS } from './graded.js';
 export { levenshteinUtf16, parseCommaSeparatedValues } from './text.js';
 export * from './repeat.js';
+export { judgeGrader, verdictOutcome, type AssertionJudges } from './grader.js';
