@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { InputError } from '../core/errors.js';
 import type { DataRecord } from '../data/loaders.js';
-import { pyCapitalize, pyStrip } from '../tasks/py-values.js';
+import { pyLower } from '../metrics/python-text.js';
+import { pyStrip, toTitleCase } from '../tasks/py-values.js';
 import { builtinConfig, mapHubRows, readReleaseFile, splitsSource, stringField, type ReleaseFile } from './a-sources.js';
 import { at, exists, pythonInt, pythonStr, stringListField } from './b-sources.js';
 import type { BenchmarkTask } from './types.js';
@@ -44,6 +45,20 @@ export function hellaswagPreprocess(text: string): string {
   return out.replaceAll('  ', ' ');
 }
 
+/**
+ * Python's `str.capitalize()`: the first character title-cased and the rest lower-cased, where
+ * the rest is lower-cased in the context of the whole string (a final Σ after a cased first
+ * letter becomes ς), which lower-casing the rest on its own would miss.
+ */
+export function pythonCapitalize(s: string): string {
+  const first = s.codePointAt(0);
+  if (first === undefined) return s;
+  const head = String.fromCodePoint(first);
+  // Only Σ lower-cases by context, and both of its forms are one code unit, so the head's share of
+  // the whole lower-cased string is the length of its lower case alone.
+  return toTitleCase(head) + pyLower(s).slice(pyLower(head).length);
+}
+
 /** Reports a field of a row that does not hold what the harness reads (never returns). */
 export type FieldError = (field: string, expected: string) => never;
 
@@ -57,7 +72,7 @@ export function hellaswagProcessDoc(row: DataRecord, fail: FieldError): DataReco
   if (!Array.isArray(endings) || !endings.every((e) => typeof e === 'string')) fail('endings', 'a list of strings');
   const gold = pythonInt(field('label'));
   if (gold === undefined) fail('label', 'an integer label (int(label); the test split has none)');
-  const ctx = `${field('ctx_a')} ${pyCapitalize(field('ctx_b'))}`;
+  const ctx = `${field('ctx_a')} ${pythonCapitalize(field('ctx_b'))}`;
   return {
     ...row,
     query: hellaswagPreprocess(`${field('activity_label')}: ${ctx}`),

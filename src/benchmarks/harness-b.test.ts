@@ -15,7 +15,7 @@ import type { LoglikelihoodResult, Provider, RollingResult, Settled } from '../p
 import { SQLiteStore } from '../store/sqlite.js';
 import { REPO_ROOT, closeTo } from '../../test/support/shared.js';
 import { ARC_CHALLENGE, ARC_EASY } from './b-arc.js';
-import { HELLASWAG, hellaswagPreprocess } from './b-hellaswag.js';
+import { HELLASWAG, hellaswagPreprocess, pythonCapitalize } from './b-hellaswag.js';
 import { parseOrderedJson } from './b-ordered-json.js';
 import { readPythonText } from './b-sources.js';
 import { TRUTHFULQA_MC1, TRUTHFULQA_MC2, truthfulqaMc2 } from './b-truthfulqa.js';
@@ -121,6 +121,19 @@ describe('hellaswag', () => {
       `${sandwich}Home and Garden: How to clean a cast iron skillet. Scrub the pan with coarse salt. Pour a few tablespoons of kosher salt into the warm pan.`,
       `${sandwich}Pets and Animals: How to teach a dog to sit. Hold a treat above your dog's nose. Move the treat slowly back over its head.`,
     ]);
+  });
+
+  // Python 3.11: "ΑΣ. x".capitalize() etc.; the Σ after a cased first letter and before "." is final.
+  test.each([
+    ['the man from NYC', 'The man from nyc'],
+    ['ΑΣ. x', 'Ας. x'],
+    ['ΣΑ', 'Σα'],
+    ['ßtraße', 'Sstraße'],
+    ['ǆUNGLA', 'ǅungla'],
+    ['İST', 'İst'],
+    ['', ''],
+  ])('capitalize(%j) = %j', (text, expected) => {
+    expect(pythonCapitalize(text)).toBe(expected);
   });
 
   test('preprocess: non-greedy brackets, and "." does not cross a newline (Python re)', () => {
