@@ -5,7 +5,7 @@ import { AssayError, ConfigError, InputError, isAssayError } from '../core/error
 import { closestNames } from '../core/suggest.js';
 import { contentHash } from '../core/signature.js';
 import { mapFields } from '../data/fields.js';
-import { loadDataset, type DataRecord } from '../data/loaders.js';
+import { fileContentHash, loadDataset, readJsonlObjects, type DataRecord } from '../data/loaders.js';
 import { pyStr } from '../tasks/py-values.js';
 import { createRequestBuilder, TaskDocs, type Doc, type DocFunction, type RequestRecord, type TaskSpec } from '../tasks/requests.js';
 import type { MetricSpec, TaskConfig } from '../tasks/task-config.js';
@@ -32,6 +32,13 @@ export interface PrepareOptions {
   splits?: () => Promise<TaskSplitsSource>;
   /** `!function` hooks written in TypeScript. */
   hooks?: TaskHooks;
+  /**
+   * Read local JSON Lines eval files twice instead of holding them: once now (every record
+   * checked and counted), then document by document while the run goes (`documents()`), so a
+   * run's memory does not grow with the data set. Ignored where documents must be held (few-shot
+   * examples drawn from the eval split, other formats, the Hub, `splits`).
+   */
+  stream?: boolean;
 }
 
 /** A task's documents when they do not come from its config's data set. */
@@ -64,8 +71,16 @@ export type DocRequest = RequestRecord | { doc_id: number; rolling: string };
 export interface PreparedTask {
   config: TaskConfig;
   name: string;
-  /** Documents evaluated, in split order (after `limit`). */
+  /** Documents evaluated, in split order (after `limit`); empty when `streamed` (use `documents()`). */
   docs: Doc[];
+  /** Number of documents evaluated (after `limit`). */
+  docCount: number;
+  /** Whether the documents are read from disk as the run goes rather than held. */
+  streamed: boolean;
+  /** The documents in order, with where each came from. */
+  documents(): AsyncGenerator<{ doc: Doc; origin?: { file: string; line?: number } }>;
+  /** The request of one document; call in doc order (the random few-shot sampler draws in sequence). */
+  requestFor(docId: number, doc: Doc, origin?: { file: string; line?: number }): DocRequest;
   /** Size of the evaluation split before `limit`. */
   splitSize: number;
   numFewshot: number;
@@ -158,6 +173,59 @@ async function loadSplit(config: TaskConfig, split: string, options: PrepareOpti
   return { records, hash: hashes.length === 1 ? hashes[0]! : contentHash(hashes.join('\0')), locate };
 }
 
+interface StreamedSplit {
+  /** Records in the split (before `limit`). */
+  total: number;
+  /** Records evaluated (after `limit`). */
+  count: number;
+  hash: string;
+  first: { doc: DataRecord; origin: { file: string; line: number } } | undefined;
+  documents(): AsyncGenerator<{ doc: DataRecord; origin: { file: string; line: number } }>;
+}
+
+/** Local JSON Lines files checked and counted now, read again record by record later. */
+async function streamSplit(config: TaskConfig, split: string, limit: number | undefined): Promise<StreamedSplit | undefined> {
+  const source = config.dataset;
+  if (source.kind !== 'local') return undefined;
+  const files = source.splits[split];
+  if (files === undefined || files.length === 0 || files.some((f) => f.format !== 'jsonl')) return undefined;
+  const pairs: [string, string][] | undefined =
+    source.fields === undefined ? undefined : Array.isArray(source.fields) ? (source.fields as readonly string[]).map((n) => [n, n]) : Object.entries(source.fields as Readonly<Record<string, string>>);
+  const mapped = (record: DataRecord, file: string, line: number, index: number): DataRecord => {
+    if (pairs === undefined) return record;
+    const out: DataRecord = {};
+    for (const [target, column] of pairs) {
+      if (!Object.hasOwn(record, column)) {
+        const close = closestNames(column, Object.keys(record));
+        const hint = close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '';
+        throw new InputError(`no column "${column}" in record ${index}${hint} (columns: ${Object.keys(record).join(', ') || '(none)'})`, { file, line, field: column });
+      }
+      out[target] = record[column];
+    }
+    return out;
+  };
+  async function* read(limit: number | undefined): AsyncGenerator<{ doc: DataRecord; origin: { file: string; line: number } }> {
+    let n = 0;
+    for (const file of files!) {
+      let index = 0;
+      for await (const { line, value } of readJsonlObjects(file.path)) {
+        if (limit !== undefined && n >= limit) return;
+        yield { doc: mapped(value, file.path, line, index++), origin: { file: file.path, line } };
+        n++;
+      }
+    }
+  }
+  let total = 0;
+  let first: StreamedSplit['first'];
+  for await (const record of read(undefined)) {
+    if (total === 0) first = record;
+    total++;
+  }
+  const hashes = await Promise.all(files.map((f) => fileContentHash(f.path)));
+  const count = limit === undefined ? total : Math.min(total, limit);
+  return { total, count, hash: hashes.length === 1 ? hashes[0]! : contentHash(hashes.join('\0')), first: count > 0 ? first : undefined, documents: () => read(limit) };
+}
+
 function positiveInt(value: number | undefined, field: string, task: TaskConfig, min: number): void {
   if (value !== undefined && (!Number.isSafeInteger(value) || value < min)) {
     throw new ConfigError(`task "${task.task}": ${field} must be an integer >= ${min}, got ${value}`, { file: task.file, field });
@@ -217,8 +285,15 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
   positiveInt(options.numFewshot, 'num_fewshot', config, 0);
   positiveInt(options.repeats, 'repeats', config, 1);
   const source = options.splits === undefined ? undefined : await options.splits();
-  const evalSplit: LoadedSplit = source === undefined ? await loadSplit(config, config.eval_split, options) : { records: source.eval, hash: source.hash, ...(source.locate === undefined ? {} : { locate: source.locate }) };
   const numFewshot = options.numFewshot ?? config.num_fewshot;
+  const fewshotFromEval = numFewshot > 0 && config.fewshot_config.samples === null && config.fewshot_source_split === config.eval_split;
+  const streamed = options.stream === true && source === undefined && !fewshotFromEval ? await streamSplit(config, config.eval_split, options.limit) : undefined;
+  const evalSplit: LoadedSplit =
+    streamed !== undefined
+      ? { records: [], hash: streamed.hash }
+      : source === undefined
+        ? await loadSplit(config, config.eval_split, options)
+        : { records: source.eval, hash: source.hash, ...(source.locate === undefined ? {} : { locate: source.locate }) };
   const fewshotSeed = options.fewshotSeed ?? DEFAULT_FEWSHOT_SEED;
   let fewshotDocs: Doc[] | undefined;
   const sameSplit = source?.sameSplit ?? (config.fewshot_source_split === config.eval_split && config.fewshot_config.samples === null);
@@ -240,7 +315,7 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
     ...(hooks.docToChoice === undefined ? {} : { docToChoice: hooks.docToChoice }),
   };
   const taskDocs = new TaskDocs(spec);
-  const build = createRequestBuilder(spec, docs[0], {
+  const build = createRequestBuilder(spec, streamed === undefined ? docs[0] : streamed.first?.doc, {
     numFewshot,
     ...(fewshotDocs === undefined ? {} : { fewshotDocs }),
     sampler: config.fewshot_config.sampler === 'first_n' ? 'first_n' : 'default',
@@ -249,24 +324,42 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
   });
   const where = (docId: number) => ({ file: config.file, field: `doc ${docId}` });
   const choices = (doc: Doc) => taskDocs.choices(doc)?.map((c) => pyStr(c));
-  const requestOf = (docId: number): DocRequest => {
-    const doc = docs[docId];
-    if (doc === undefined) throw new InputError(`task "${config.task}" has no document ${docId}`, where(docId));
+  const requestFor = (docId: number, doc: Doc, origin?: { file: string; line?: number }): DocRequest => {
     try {
       // construct_requests: loglikelihood_rolling scores doc_to_target(doc) alone.
       if (config.output_type === 'loglikelihood_rolling') return { doc_id: docId, rolling: pyStr(taskDocs.target(doc)) };
       return build(doc, docId);
     } catch (error) {
-      throw documentError(error, config, docId, doc, evalSplit.locate?.(docId));
+      throw documentError(error, config, docId, doc, origin ?? evalSplit.locate?.(docId));
     }
   };
+  const requestOf = (docId: number): DocRequest => {
+    const doc = docs[docId];
+    if (doc === undefined) throw new InputError(`task "${config.task}" has no document ${docId}`, where(docId));
+    return requestFor(docId, doc);
+  };
   // The first document is built now, so a template that cannot render fails before the run starts.
-  const first = docs.length > 0 ? requestOf(0) : undefined;
+  const firstDoc = streamed === undefined ? (docs.length > 0 ? { doc: docs[0]!, origin: evalSplit.locate?.(0) } : undefined) : streamed.first;
+  const first = firstDoc === undefined ? undefined : requestFor(0, firstDoc.doc, firstDoc.origin);
+  async function* documents(): AsyncGenerator<{ doc: Doc; origin?: { file: string; line?: number } }> {
+    if (streamed !== undefined) {
+      yield* streamed.documents();
+      return;
+    }
+    for (let i = 0; i < docs.length; i++) {
+      const origin = evalSplit.locate?.(i);
+      yield origin === undefined ? { doc: docs[i]! } : { doc: docs[i]!, origin };
+    }
+  }
   return {
     config,
     name: config.task,
     docs,
-    splitSize: evalSplit.records.length,
+    docCount: streamed?.count ?? docs.length,
+    streamed: streamed !== undefined,
+    documents,
+    requestFor: (docId, doc, origin) => (docId === 0 && first !== undefined ? first : requestFor(docId, doc, origin)),
+    splitSize: streamed?.total ?? evalSplit.records.length,
     numFewshot,
     repeats: options.repeats ?? config.repeats,
     taskDocs,

@@ -7,7 +7,7 @@ import type { GenerateRequest, GenerateResult, LoglikelihoodRequest, Loglikeliho
 import { SQLiteStore } from '../store/sqlite.js';
 import type { Sample } from '../store/types.js';
 import { parseTaskConfig } from '../tasks/task-config.js';
-import { prepareTask, type PreparedTask } from './prepare.js';
+import { prepareTask, type PrepareOptions, type PreparedTask } from './prepare.js';
 import { resumeRun, startRun, type RunPlan } from './runner.js';
 
 const stores: SQLiteStore[] = [];
@@ -92,11 +92,11 @@ function plan(overrides: Partial<RunPlan> = {}): RunPlan {
 
 const QA = Array.from({ length: 10 }, (_, i) => ({ q: `What is ${i} + ${i}?`, a: String(2 * i), group: i % 3 }));
 
-async function qaTask(extra = '', docs: object[] = QA): Promise<PreparedTask> {
+async function qaTask(extra = '', docs: object[] = QA, options: PrepareOptions = {}): Promise<PreparedTask> {
   const d = dir();
   writeFileSync(join(d, 'qa.jsonl'), docs.map((x) => JSON.stringify(x)).join('\n') + '\n');
   const yaml = `task: qa\ndata:\n  path: qa.jsonl\noutput_type: generate_until\ndoc_to_text: "Q: {{q}}\\nA:"\ndoc_to_target: "{{a}}"\ngeneration_kwargs:\n  until: ["\\n"]\n${extra}`;
-  return prepareTask(parseTaskConfig(yaml, join(d, 'qa.yaml')));
+  return prepareTask(parseTaskConfig(yaml, join(d, 'qa.yaml')), options);
 }
 
 /** Right on even documents: answers " 2i" (stripped by nothing: exact_match sees the space). */
@@ -252,6 +252,31 @@ describe('startRun', () => {
     });
     await expect(startRun(plan(), [await qaTask()], { store, provider: down })).rejects.toThrow('connect ECONNREFUSED');
     expect(await store.listRuns()).toEqual([]);
+  });
+});
+
+describe('streamed documents', () => {
+  it('reads a JSON Lines split as the run goes: same samples and aggregates as held documents', async () => {
+    const held = await startRun(plan(), [await qaTask('metric_list:\n  - metric: exact_match\n  - metric: bleu\n')], { store: openStore(), provider: scripted(halfRight) });
+    const task = await qaTask('metric_list:\n  - metric: exact_match\n  - metric: bleu\n', QA, { stream: true });
+    expect([task.streamed, task.docs.length, task.docCount, task.splitSize]).toEqual([true, 0, 10, 10]);
+    const store = openStore();
+    const streamed = await startRun(plan(), [task], { store, provider: scripted(halfRight), chunkSize: 3 });
+    expect(streamed.aggregates).toEqual(held.aggregates);
+    expect((await allSamples(store, streamed.run.id, 'qa')).map((x) => x.docId)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const limited = await qaTask('', QA, { stream: true, limit: 4 });
+    expect([limited.docCount, limited.splitSize]).toEqual([4, 10]);
+  });
+
+  it('a later document the template cannot render is an errored sample naming its file:line', async () => {
+    const docs = [...QA.slice(0, 3), { a: '1' }, ...QA.slice(4)];
+    const task = await qaTask('', docs, { stream: true });
+    const store = openStore();
+    const outcome = await startRun(plan(), [task], { store, provider: scripted(halfRight) });
+    const bad = (await allSamples(store, outcome.run.id, 'qa'))[3]!;
+    expect(bad.status).toBe('error');
+    expect(bad.errorReason).toBe(`prompt: ${task.config.file}: task "qa", document 3 (${join(task.config.file, '..', 'qa.jsonl')}:4): template "qa.doc_to_text": 'q' is undefined; the document has a (did you mean "a"?)`);
+    expect(outcome.aggregates[0]).toMatchObject({ n: 9 });
   });
 });
 

@@ -84,6 +84,7 @@ type CallResult = Settled<LoglikelihoodResult> | Settled<RollingResult> | Settle
 interface Unit {
   task: PreparedTask;
   docId: number;
+  doc: Doc;
   request: DocRequest;
   /** Why this document's prompt could not be built (its samples are recorded as errors). */
   failure?: string;
@@ -120,7 +121,7 @@ function describeFailure(error: RequestFailure): string {
 }
 
 /** The calls of one repeat of a document. */
-function callsFor(task: PreparedTask, request: DocRequest, repeat: number, plan: RunPlan): Call[] {
+function callsFor(task: PreparedTask, doc: Doc, request: DocRequest, repeat: number, plan: RunPlan): Call[] {
   if ('rolling' in request) return [{ kind: 'rolling', request: { text: request.rolling } }];
   if ('continuations' in request) {
     const calls: Call[] = request.continuations.map((continuation, i) => ({
@@ -129,7 +130,7 @@ function callsFor(task: PreparedTask, request: DocRequest, repeat: number, plan:
     }));
     // acc_mutual_info: each choice also scored with an empty context, without the delimiter.
     if (task.needsUnconditional) {
-      for (const choice of task.choices(task.docs[request.doc_id]!) ?? []) calls.push({ kind: 'loglikelihood', request: { context: '', continuation: choice } });
+      for (const choice of task.choices(doc) ?? []) calls.push({ kind: 'loglikelihood', request: { context: '', continuation: choice } });
     }
     return calls;
   }
@@ -181,7 +182,7 @@ function putScores(out: Scored, outcome: DocOutcome, task: PreparedTask, filter:
 function scoreLoglikelihood(task: PreparedTask, unit: Unit, results: CallResult[]): Scored {
   const out: Scored = { scores: {}, items: {}, answer: null };
   const filter = task.config.filter_list[0]?.name ?? 'none';
-  const doc = task.docs[unit.docId]!;
+  const doc = unit.doc;
   const request = unit.request;
   if ('rolling' in request) {
     const r = results[0] as { ok: true; value: RollingResult };
@@ -217,7 +218,7 @@ function rawResponse(unit: Unit, results: CallResult[]): string {
 /** Turns a finished unit into its samples (one per repeat); failed requests give `error` samples. */
 function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean): Sample[] {
   const task = unit.task;
-  const doc = task.docs[unit.docId]!;
+  const doc = unit.doc;
   const inputs = toJson(doc);
   if (unit.failure !== undefined) {
     const reason = `prompt: ${unit.failure}`;
@@ -344,19 +345,21 @@ export async function preflight(provider: Provider, tasks: readonly PreparedTask
 /** Sends the work left in a run and stores its samples; returns the samples still to do. */
 async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunPlan, deps: RunDeps, finished: Set<string>): Promise<number> {
   const { store, provider, signal } = deps;
-  const total = tasks.reduce((n, t) => n + t.docs.length * t.repeats, 0);
+  const total = tasks.reduce((n, t) => n + t.docCount * t.repeats, 0);
   const progress: RunProgress = { runId, task: tasks[0]?.name ?? '', done: 0, total, cached: 0, errors: 0 };
-  for (const task of tasks) for (let d = 0; d < task.docs.length; d++) for (let r = 0; r < task.repeats; r++) if (finished.has(sampleKey({ task: task.name, docId: d, repeat: r }))) progress.done++;
+  for (const task of tasks) for (let d = 0; d < task.docCount; d++) for (let r = 0; r < task.repeats; r++) if (finished.has(sampleKey({ task: task.name, docId: d, repeat: r }))) progress.done++;
   deps.onProgress?.({ ...progress });
 
-  function* units(): Generator<Unit> {
+  async function* units(): AsyncGenerator<Unit> {
     for (const task of tasks) {
-      for (let docId = 0; docId < task.docs.length; docId++) {
+      let docId = -1;
+      for await (const { doc, origin } of task.documents()) {
+        docId++;
         // Built for every doc, in order: the random few-shot sampler draws in sequence.
         let request: DocRequest;
         let failure: string | undefined;
         try {
-          request = task.request(docId);
+          request = task.requestFor(docId, doc, origin);
         } catch (error) {
           // One document the template cannot render is that document's error, not the run's end.
           if (!(error instanceof AssayError)) throw error;
@@ -366,14 +369,27 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
         const repeats: number[] = [];
         for (let r = 0; r < task.repeats; r++) if (!finished.has(sampleKey({ task: task.name, docId, repeat: r }))) repeats.push(r);
         if (repeats.length === 0) continue;
-        if (failure !== undefined) yield { task, docId, request, failure, repeats, calls: repeats.map(() => []) };
-        else yield { task, docId, request, repeats, calls: repeats.map((r) => callsFor(task, request, r, plan).map((call) => ({ key: callKey(call), call }))) };
+        if (failure !== undefined) yield { task, docId, doc, request, failure, repeats, calls: repeats.map(() => []) };
+        else yield { task, docId, doc, request, repeats, calls: repeats.map((r) => callsFor(task, doc, request, r, plan).map((call) => ({ key: callKey(call), call }))) };
       }
     }
   }
 
-  const queue = units();
   const chunkSize = deps.chunkSize ?? 32;
+  // Whole chunks of consecutive documents (one worker's batch: shared contexts and identical
+  // requests end up together); an async generator hands them out one caller at a time.
+  async function* chunks(): AsyncGenerator<Unit[]> {
+    let chunk: Unit[] = [];
+    for await (const unit of units()) {
+      chunk.push(unit);
+      if (chunk.length >= chunkSize) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+  const queue = chunks();
   const concurrency = typeof plan.provider.concurrency === 'number' ? plan.provider.concurrency : 8;
   const workers = deps.workers ?? Math.max(2, Math.ceil((2 * concurrency) / chunkSize));
   let remaining = total - progress.done;
@@ -412,17 +428,17 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
 
   async function worker(): Promise<void> {
     while (signal?.aborted !== true) {
-      const chunk: Unit[] = [];
-      while (chunk.length < chunkSize) {
-        const next = queue.next();
-        if (next.done === true) break;
-        chunk.push(next.value);
-      }
-      if (chunk.length === 0) return;
-      await runChunk(chunk);
+      const next = await queue.next();
+      if (next.done === true) return;
+      await runChunk(next.value);
     }
   }
-  await Promise.all(Array.from({ length: workers }, () => worker()));
+  try {
+    await Promise.all(Array.from({ length: workers }, () => worker()));
+  } finally {
+    // Closes a streamed data file left open by an interrupted run.
+    await queue.return(undefined);
+  }
   return remaining;
 }
 

@@ -203,7 +203,7 @@ async function prepareAll(plan: RunPlan): Promise<{ tasks: PreparedTask[]; group
     const config = loadTaskConfig(entry);
     if (names.has(config.task)) throw new UsageError(`two tasks are named "${config.task}" (${entry}); task names must be unique within a run`);
     names.add(config.task);
-    tasks.push(await prepareTask(config, { ...common, hub: loadHub }));
+    tasks.push(await prepareTask(config, { ...common, hub: loadHub, stream: true }));
   }
   return { tasks, groups: [...groups.values()] };
 }
