@@ -10,3 +10,4 @@ export { GRADED_DEFAULT_THRESHOLDS } from './graded.js';
 export { levenshteinUtf16, parseCommaSeparatedValues } from './text.js';
 export * from './repeat.js';
 export { judgeGrader, verdictOutcome, type AssertionJudges } from './grader.js';
+export { generationContext, providerEmbedder } from './provider-context.js';
