@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { passAtK } from '../engine/repeat-metrics.js';
-import { flakiness, passHatK } from './repeat.js';
+import { flakiness, passHatK, repeatStats } from './repeat.js';
 
 describe('passHatK', () => {
   it('is C(c, k) / C(n, k)', () => {
@@ -28,5 +28,17 @@ describe('flakiness', () => {
     expect(flakiness([true, false, true, true])).toEqual({ n: 4, passes: 3, rate: 0.25, flaky: true });
     expect(flakiness([true, false])).toEqual({ n: 2, passes: 1, rate: 0.5, flaky: true });
     expect(() => flakiness([])).toThrow('flakiness: no repeats to measure');
+  });
+});
+
+describe('repeatStats', () => {
+  it('reports pass@k, pass^k and flakiness together', () => {
+    const s = repeatStats([true, false, true, true, false], [1, 2]);
+    expect([s.n, s.passes, s.rate, s.flaky]).toEqual([5, 3, 0.4, true]);
+    expect(s.passAtK[1]).toBeCloseTo(0.6, 15);
+    expect(s.passAtK[2]).toBeCloseTo(0.9, 15);
+    expect(s.passHatK[1]).toBeCloseTo(0.6, 15);
+    expect(s.passHatK[2]).toBeCloseTo(0.3, 15);
+    expect(() => repeatStats([true], [2])).toThrow('repeat k: need integers 1 <= k <= n and 0 <= c <= n; got n=1, c=1, k=2');
   });
 });

@@ -2,6 +2,7 @@
 // "τ-bench", eq. 1: C(c, k) / C(n, k), the chance that k draws without replacement all pass)
 // beside pass@k (src/engine/repeat-metrics.ts), and the test's flakiness.
 import { UsageError } from '../core/errors.js';
+import { passAtK } from '../engine/repeat-metrics.js';
 
 function checkCounts(name: string, n: number, c: number, k: number): void {
   if (!Number.isInteger(n) || !Number.isInteger(c) || !Number.isInteger(k) || n < 1 || c < 0 || c > n || k < 1 || k > n) {
@@ -35,4 +36,24 @@ export function flakiness(results: readonly boolean[]): Flakiness {
   const passes = results.filter(Boolean).length;
   const fails = results.length - passes;
   return { n: results.length, passes, rate: Math.min(passes, fails) / results.length, flaky: passes > 0 && fails > 0 };
+}
+
+export interface RepeatStats extends Flakiness {
+  /** pass@k per requested k (at least one of k repeats passes). */
+  passAtK: Record<number, number>;
+  /** pass^k per requested k (all k repeats pass). */
+  passHatK: Record<number, number>;
+}
+
+/** pass@k, pass^k (for each k <= n) and flakiness of one test's repeated outcomes. */
+export function repeatStats(results: readonly boolean[], ks: readonly number[] = [1]): RepeatStats {
+  const base = flakiness(results);
+  const at: Record<number, number> = {};
+  const hat: Record<number, number> = {};
+  for (const k of ks) {
+    checkCounts('repeat k', base.n, base.passes, k);
+    at[k] = passAtK(base.n, base.passes, k);
+    hat[k] = passHatK(base.n, base.passes, k);
+  }
+  return { ...base, passAtK: at, passHatK: hat };
 }
