@@ -12,9 +12,10 @@ import { registerCache } from './commands/cache.js';
 import { registerRun } from './commands/run.js';
 import { registerRuns } from './commands/runs.js';
 import { registerTasks } from './commands/tasks.js';
+import { registerJudge } from './commands/judge.js';
 
 /** Every command, in the order `assay --help` lists them. */
-const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerRun, registerScore, registerSignificance, registerAgreement, registerRank, registerCache, registerRuns, registerTasks];
+const COMMANDS: ReadonlyArray<(program: Command, io: CliIO) => void> = [registerRun, registerScore, registerSignificance, registerAgreement, registerRank, registerCache, registerRuns, registerTasks, registerJudge];
 
 export function buildProgram(io: CliIO): Command {
   const program = new Command('assay')
