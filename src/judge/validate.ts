@@ -121,11 +121,10 @@ export function humanMajority(labels: readonly HumanLabel[]): HumanLabel | undef
   return top.length === 1 ? top[0][0] : undefined;
 }
 
-/** The median rating (mean of the two middle ones for an even count). */
+/** The low median of the ratings (Python's statistics.median_low): a rating some rater gave, so it stays on the scale for kappa. */
 export function humanMedian(labels: readonly number[]): number {
   const s = [...labels].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return s[(s.length - 1) >> 1];
 }
 
 /** Percentile bootstrap over items of `statistic(rows)`, drawn from assay's seeded Rng (NaN resamples left out). */
@@ -204,7 +203,7 @@ export function summarizeValidation(kind: JudgeKind, identity: JudgeIdentity, it
     }
   }
   const judged = items.map((item, i) => judgeLabel(verdicts[i], humanIsText));
-  // Consensus: the median rating for ordinal scores, the majority label for categories.
+  // Consensus: the low median rating for ordinal scores, the majority label for categories.
   const consensus = items.map((item) => (ratings ? humanMedian(item.human as number[]) : humanMajority(item.human)));
   const noHumanMajority = consensus.filter((c) => c === undefined).length;
   const both = items.map((_, i) => i).filter((i) => judged[i] !== null && consensus[i] !== undefined);
