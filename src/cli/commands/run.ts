@@ -23,6 +23,7 @@ import { parseIntegerFlag, parseFormat } from '../flags.js';
 import { storePath } from './runs.js';
 import type { CliIO } from '../io.js';
 import { cachePath } from './cache.js';
+import { isAssertionSuiteFile, runAssertionSuite } from '../../suites/index.js';
 
 interface RunFlags {
   model?: string;
@@ -364,8 +365,12 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--bootstrap <n>', 'bootstrap resamples for non-mean aggregates (0 = none)', '1000')
     .option('--tag <tag>', 'tag the run (repeatable)', collect, [])
     .option('--no-progress', 'no progress bar or progress lines')
-    .option('-f, --format <format>', 'text or json (the results file on stdout)', 'text')
+    .option('--repeat <n>', 'assertion suites: run each test N times (pass@k, pass^k, flakiness)')
+    .option('--filter-pattern <regex>', 'assertion suites: only tests whose description matches')
+    .option('-f, --format <format>', 'text or json (the results file on stdout); junit too for assertion suites', 'text')
     .action(async (suiteFile: string | undefined, flags: RunFlags) => {
+      // An assertion suite (promptfoo-style prompts/providers/tests) has its own runner: src/suites.
+      if (suiteFile !== undefined && flags.resume === undefined && isAssertionSuiteFile(suiteFile)) return runAssertionSuite(suiteFile, flags, io);
       const format = parseFormat(flags.format, ['text', 'json'] as const);
       const store = SQLiteStore.open(storePath(flags.store));
       const controller = new AbortController();
