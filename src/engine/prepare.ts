@@ -93,8 +93,10 @@ export interface PreparedTask {
   /** The reference answer(s) of a document as the harness's process_results takes them. */
   target(doc: Doc): string | string[];
   provenance: TaskProvenance;
-  /** The metric_list entries scored per document (all but pass@k and consistency). */
+  /** The metric_list entries scored per document (all but pass@k, consistency and judges). */
   perDocumentMetrics: MetricSpec[];
+  /** `metric: judge` entries: graded by a judge model after generation. */
+  judgeMetrics: MetricSpec[];
   /** Whether multiple-choice documents also need log P(choice) with an empty context (acc_mutual_info). */
   needsUnconditional: boolean;
   /** The task's own process_results, when it has one. */
@@ -250,6 +252,12 @@ function documentError(error: unknown, config: TaskConfig, docId: number, doc: D
 export function checkTaskScoring(config: TaskConfig, repeats: number = config.repeats): void {
   const at = (field: string) => ({ file: config.file, field });
   config.metric_list.forEach((spec, i) => {
+    if (spec.metric === 'judge') {
+      if (config.output_type !== 'generate_until') throw new ConfigError(`task "${config.task}": metric judge grades generated answers; it needs output_type generate_until`, at(`metric_list[${i}].metric`));
+      if (spec.judge === undefined) throw new ConfigError(`task "${config.task}": metric judge needs its settings: judge: {kind: single|reference|geval|classify, model: PROVIDER:MODEL}`, at(`metric_list[${i}].judge`));
+      return;
+    }
+    if (spec.judge !== undefined) throw new ConfigError(`task "${config.task}": judge settings belong to metric: judge, not ${spec.metric}`, at(`metric_list[${i}].judge`));
     if (isRepeatMetric(spec.metric)) {
       if (config.output_type !== 'generate_until') throw new ConfigError(`task "${config.task}": ${spec.metric} scores repeated generations; it needs output_type generate_until`, at(`metric_list[${i}].metric`));
       return;
@@ -377,7 +385,8 @@ export async function prepareTask(config: TaskConfig, options: PrepareOptions = 
       if (Array.isArray(gold)) return gold.map((g) => pyStr(g));
       return pyStr(gold);
     },
-    perDocumentMetrics: config.metric_list.filter((m) => !isRepeatMetric(m.metric)),
+    perDocumentMetrics: config.metric_list.filter((m) => !isRepeatMetric(m.metric) && m.metric !== 'judge'),
+    judgeMetrics: config.metric_list.filter((m) => m.metric === 'judge'),
     needsUnconditional: config.output_type === 'multiple_choice' && config.metric_list.some((m) => m.metric === 'acc_mutual_info'),
     ...(hooks.processResults === undefined ? {} : { processResults: hooks.processResults }),
     provenance: {

@@ -255,6 +255,54 @@ describe('startRun', () => {
   });
 });
 
+describe('groups', () => {
+  it('a group row is the harness size-weighted mean with the pooled stderr over its leaf tasks', async () => {
+    const a = await qaTask('');
+    const b = await qaTask('', QA.slice(0, 4));
+    // Two tasks may not share a name: rename the second.
+    const b2: PreparedTask = { ...b, name: 'qb', config: { ...b.config, task: 'qb' }, provenance: { ...b.provenance, task: 'qb' } };
+    const outcome = await startRun(plan(), [a, b2], {
+      store: openStore(),
+      provider: scripted(halfRight),
+      groups: [
+        { name: 'both', members: ['sub', 'qb'], metrics: ['exact_match'] },
+        { name: 'sub', members: ['qa'], metrics: ['exact_match'] },
+      ],
+    });
+    const rows = Object.fromEntries(outcome.aggregates.map((r) => [r.task, r]));
+    // qa: 5/10, qb: docs 0..3 → 2/4. Weighted: (0.5·10 + 0.5·4) / 14 = 0.5.
+    expect(rows.both).toMatchObject({ value: 0.5, n: 14, method: 'wilson (pooled documents)' });
+    // pooled_sample_stderr: sqrt(((10-1)·se_a²·10 + (4-1)·se_b²·4) / (14-2) / 14).
+    const se = (p: number, n: number) => Math.sqrt((p * (1 - p) * n) / (n - 1)) / Math.sqrt(n);
+    expect(rows.both!.stderr).toBeCloseTo(Math.sqrt((9 * se(0.5, 10) ** 2 * 10 + 3 * se(0.5, 4) ** 2 * 4) / 12 / 14), 14);
+    // Wilson over the 14 pooled documents, 7 right (statsmodels: 0.26799202452413634, 0.7320079754758637).
+    expect(rows.both!.ciLow).toBeCloseTo(0.26799202452413634, 12);
+    expect(rows.sub).toMatchObject({ value: 0.5, n: 10 });
+  });
+});
+
+describe('judge metrics', () => {
+  it('grades each answer with the judge model; unparseable verdicts are kept unscored with the reason', async () => {
+    // The judge: no verdict for the answer to 4 + 4, 2 for "no idea", 9 otherwise.
+    const judgeModel = scripted((request) => {
+      const prompt = JSON.stringify(request.prompt);
+      if (prompt.includes('What is 4 + 4')) return 'I cannot decide.';
+      return prompt.includes('no idea') ? 'Poor. Rating: [[2]]' : 'Good. Rating: [[9]]';
+    });
+    const task = await qaTask('metric_list:\n  - metric: exact_match\n  - metric: judge\n    judge: {kind: single, model: "scripted:judge", scale: [1, 10]}\n');
+    const store = openStore();
+    const outcome = await startRun(plan(), [task], { store, provider: scripted(halfRight), judgeProvider: async () => judgeModel });
+    const judge = outcome.aggregates.find((a) => a.metric === 'judge')!;
+    // 10 answers, doc 4 unscored: even docs (0,2,6,8) rated 9, odd docs (1,3,5,7,9) rated 2 → (4·9 + 5·2) / 9.
+    expect(judge).toMatchObject({ n: 9, filter: 'none', method: 't' });
+    expect(judge.value).toBeCloseTo(46 / 9, 12);
+    const doc4 = (await allSamples(store, outcome.run.id, 'qa'))[4]!;
+    expect(doc4.scores).toEqual({ 'exact_match,none': 1 });
+    expect(doc4.items!['judge,none#unscored']).toMatch(/rating/i);
+    expect(outcome.run.provenance.judges).toEqual([expect.objectContaining({ task: 'qa', metric: 'judge', model: 'scripted:judge', kind: 'single' })]);
+  });
+});
+
 describe('streamed documents', () => {
   it('reads a JSON Lines split as the run goes: same samples and aggregates as held documents', async () => {
     const held = await startRun(plan(), [await qaTask('metric_list:\n  - metric: exact_match\n  - metric: bleu\n')], { store: openStore(), provider: scripted(halfRight) });

@@ -10,7 +10,9 @@ import { VERSION } from '../core/version.js';
 import { requireCapability } from '../providers/capabilities.js';
 import type { GenerateRequest, GenerateResult, LoglikelihoodRequest, LoglikelihoodResult, Provider, RequestFailure, RollingRequest, RollingResult, Settled } from '../providers/types.js';
 import { sampleKey, type Aggregate, type JsonValue, type ResultStore, type Run, type RunProvenance, type RunTotals, type Sample } from '../store/types.js';
-import type { OutputType } from '../tasks/task-config.js';
+import type { MetricSpec, OutputType } from '../tasks/task-config.js';
+import { createJudge } from '../judge/judge.js';
+import type { Judge, JudgeInput } from '../judge/types.js';
 import { aggregateItems } from './aggregate.js';
 import { applyFilterPipeline } from './filters.js';
 import { aggregateGroup } from './groups.js';
@@ -66,6 +68,8 @@ export interface RunDeps {
   workers?: number;
   /** Groups of the run's tasks to aggregate (MMLU and its categories). */
   groups?: readonly TaskGroup[];
+  /** The provider of a judge model (`metric: judge`), e.g. createProvider behind the response cache. */
+  judgeProvider?: (model: string) => Promise<Provider>;
 }
 
 export interface RunOutcome {
@@ -216,7 +220,20 @@ function rawResponse(unit: Unit, results: CallResult[]): string {
 }
 
 /** Turns a finished unit into its samples (one per repeat); failed requests give `error` samples. */
-function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean): Sample[] {
+/** A judge grading still owed to a sample (`metric: judge`), done per chunk in one batch per judge. */
+interface JudgeWork {
+  sample: Sample;
+  key: string;
+  spec: MetricSpec;
+  input: JudgeInput;
+}
+
+/** The key of a metric's score: `"<name>,<filter>"`, the name defaulting to the metric. */
+export function scoreKey(spec: MetricSpec, filter: string): string {
+  return `${spec.name ?? spec.metric},${filter}`;
+}
+
+function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean, judgeWork: JudgeWork[] = []): Sample[] {
   const task = unit.task;
   const doc = unit.doc;
   const inputs = toJson(doc);
@@ -270,6 +287,7 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
     let inputTokens: number | null = null;
     let outputTokens: number | null = null;
     let costUsd: number | null = null;
+    const pendingJudges: Omit<JudgeWork, 'sample'>[] = [];
     try {
       if (targetFailure !== undefined) throw new ConfigError(targetFailure);
       if (generate) {
@@ -286,6 +304,18 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
           const answer = majority ?? applyFilterPipeline(pipeline, [g.text]);
           answers[pipeline.name] = answer;
           putScores(scored, { kind: 'generate_until', answer, target }, task, pipeline.name, doc);
+          for (const spec of task.judgeMetrics) {
+            pendingJudges.push({
+              key: scoreKey(spec, pipeline.name),
+              spec,
+              input: {
+                question: prompt,
+                answer: typeof answer === 'string' ? answer : (answer[0] ?? ''),
+                ...(spec.judge?.kind === 'reference' || spec.judge?.kind === 'classify' ? { reference: typeof target === 'string' ? target : (target[0] ?? '') } : {}),
+                ...(spec.judge?.criteria === undefined ? {} : { criteria: spec.judge.criteria }),
+              },
+            });
+          }
         }
         if (i === 0) {
           for (const [key, value] of Object.entries(docScores)) {
@@ -305,7 +335,7 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
       samples.push({ ...base, rawResponse: rawResponse(unit, rs), filteredAnswer: null, scores: {}, status: 'error', errorReason: `scoring: ${error.message}`, inputTokens, outputTokens, costUsd });
       return;
     }
-    samples.push({
+    const sample: Sample = {
       ...base,
       rawResponse: rawResponse(unit, rs),
       filteredAnswer: scored.answer,
@@ -316,9 +346,40 @@ function finalize(unit: Unit, results: Map<string, CallResult>, aborted: boolean
       inputTokens,
       outputTokens,
       costUsd,
-    });
+    };
+    samples.push(sample);
+    for (const work of pendingJudges) judgeWork.push({ ...work, sample });
   });
   return samples;
+}
+
+/**
+ * Grades the chunk's answers, one batch per judge. A verdict the judge could not give is kept
+ * with its reason (items `"<key>#unscored"`), never turned into a score.
+ */
+async function runJudges(work: readonly JudgeWork[], judges: ReadonlyMap<MetricSpec, Judge>, signal: AbortSignal | undefined): Promise<void> {
+  const bySpec = new Map<MetricSpec, JudgeWork[]>();
+  for (const w of work) {
+    if (!bySpec.has(w.spec)) bySpec.set(w.spec, []);
+    bySpec.get(w.spec)!.push(w);
+  }
+  await Promise.all(
+    [...bySpec].map(async ([spec, list]) => {
+      const judge = judges.get(spec)!;
+      const verdicts = await judge.grade(
+        list.map((w) => w.input),
+        signal === undefined ? {} : { signal },
+      );
+      verdicts.forEach((verdict, i) => {
+        const { sample, key } = list[i]!;
+        sample.items ??= {};
+        if (verdict.status === 'scored') {
+          sample.scores[key] = verdict.score;
+          sample.items[key] = verdict.score;
+        } else sample.items[`${key}#unscored`] = verdict.reason;
+      });
+    }),
+  );
 }
 
 function emptyTotals(): RunTotals {
@@ -343,7 +404,7 @@ export async function preflight(provider: Provider, tasks: readonly PreparedTask
 }
 
 /** Sends the work left in a run and stores its samples; returns the samples still to do. */
-async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunPlan, deps: RunDeps, finished: Set<string>): Promise<number> {
+async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunPlan, deps: RunDeps, finished: Set<string>, judges: ReadonlyMap<MetricSpec, Judge> = new Map()): Promise<number> {
   const { store, provider, signal } = deps;
   const total = tasks.reduce((n, t) => n + t.docCount * t.repeats, 0);
   const progress: RunProgress = { runId, task: tasks[0]?.name ?? '', done: 0, total, cached: 0, errors: 0 };
@@ -414,7 +475,9 @@ async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunP
     byKind.rolling.forEach((k, i) => results.set(k, rolling[i]!));
     byKind.generate.forEach((k, i) => results.set(k, gen[i]!));
     const aborted = signal?.aborted === true;
-    const samples = chunk.flatMap((unit) => finalize(unit, results, aborted));
+    const judgeWork: JudgeWork[] = [];
+    const samples = chunk.flatMap((unit) => finalize(unit, results, aborted, judgeWork));
+    if (judgeWork.length > 0) await runJudges(judgeWork, judges, signal);
     if (samples.length > 0) await store.appendSamples(runId, samples);
     for (const s of samples) {
       progress.done++;
@@ -458,7 +521,7 @@ export async function aggregateRun(
   for (const task of tasks) {
     const config = task.config;
     const filters = config.output_type === 'generate_until' ? config.filter_list.map((f) => f.name) : [config.filter_list[0]?.name ?? 'none'];
-    const keys = filters.flatMap((filter) => config.metric_list.map((spec) => ({ key: `${spec.metric},${filter}`, spec, filter })));
+    const keys = filters.flatMap((filter) => config.metric_list.map((spec) => ({ key: scoreKey(spec, filter), spec, filter })));
     const items = new Map<string, MetricItem[]>(keys.map((k) => [k.key, []]));
     const clusters = new Map<string, (string | number)[]>(keys.map((k) => [k.key, []]));
     for (let offset = 0; ; offset += PAGE) {
@@ -490,7 +553,7 @@ export async function aggregateRun(
         bootstrapIters: plan.bootstrapIters,
         clusters: cl.length === list.length ? cl : null,
       });
-      aggregates.push({ task: task.name, metric: spec.metric, filter, value: value.value, n: value.n, stderr: value.stderr, ciLow: value.ciLow, ciHigh: value.ciHigh, method: value.method, seed: value.seed });
+      aggregates.push({ task: task.name, metric: spec.name ?? spec.metric, filter, value: value.value, n: value.n, stderr: value.stderr, ciLow: value.ciLow, ciHigh: value.ciHigh, method: value.method, seed: value.seed });
       if (groups.length > 0) {
         if (!kept.has(task.name)) kept.set(task.name, new Map());
         kept.get(task.name)!.set(key, { items: list, aggregation: spec.aggregation });
@@ -518,17 +581,18 @@ export interface TaskGroup {
 function groupAggregates(groups: readonly TaskGroup[], taskRows: readonly Aggregate[], kept: Map<string, Map<string, { items: MetricItem[]; aggregation: string }>>, plan: RunPlan): Aggregate[] {
   const byName = new Map(groups.map((g) => [g.name, g]));
   const rows = new Map<string, Aggregate>(taskRows.map((a) => [`${a.task}\u0000${a.metric}\u0000${a.filter}`, a]));
+  // Leaves may repeat through overlapping subgroups; each task counts once.
   const out: Aggregate[] = [];
-  const leaves = (name: string): string[] => (byName.has(name) ? byName.get(name)!.members.flatMap(leaves) : [name]);
+  const leaves = (name: string): string[] => [...new Set(byName.has(name) ? byName.get(name)!.members.flatMap(leaves) : [name])];
   const done = new Set<string>();
   const visit = (group: TaskGroup): void => {
     if (done.has(group.name)) return;
     done.add(group.name);
-    for (const member of group.members) if (byName.has(member)) visit(byName.get(member)!);
     const filters = new Set(taskRows.filter((a) => leaves(group.name).includes(a.task)).map((a) => a.filter));
     for (const metric of group.metrics) {
       for (const filter of filters) {
-        const children = group.members.map((m) => rows.get(`${m}\u0000${metric}\u0000${filter}`)).filter((a): a is Aggregate => a !== undefined);
+        // The harness aggregates a group over its leaf tasks (get_subtask_list), not its subgroups' rows.
+        const children = leaves(group.name).map((m) => rows.get(`${m}\u0000${metric}\u0000${filter}`)).filter((a): a is Aggregate => a !== undefined);
         if (children.length === 0) continue;
         const { value, stderr } = aggregateGroup(children.map((c) => ({ value: c.value, n: c.n, stderr: c.stderr })), group.weightBySize ?? true);
         const pooled: MetricItem[] = [];
@@ -552,7 +616,6 @@ function groupAggregates(groups: readonly TaskGroup[], taskRows: readonly Aggreg
           method: interval === null ? null : `${interval.method} (pooled documents)`,
           seed: interval?.seed ?? null,
         };
-        rows.set(`${group.name}\u0000${metric}\u0000${filter}`, row);
         out.push(row);
       }
     }
@@ -607,13 +670,42 @@ async function guarded<T>(store: ResultStore, runId: string, body: () => Promise
   }
 }
 
+/** The judges of the tasks' `metric: judge` entries, on their providers (checked like the model's). */
+async function openJudges(tasks: readonly PreparedTask[], deps: RunDeps): Promise<Map<MetricSpec, Judge>> {
+  const judges = new Map<MetricSpec, Judge>();
+  const providers = new Map<string, Provider>();
+  for (const task of tasks) {
+    for (const spec of task.judgeMetrics) {
+      const settings = spec.judge!;
+      if (deps.judgeProvider === undefined) throw new UsageError(`task "${task.name}" has a judge metric; give the runner a judgeProvider`);
+      let provider = providers.get(settings.model);
+      if (provider === undefined) {
+        provider = await deps.judgeProvider(settings.model);
+        await provider.check?.();
+        providers.set(settings.model, provider);
+      }
+      const { criteria: _criteria, ...judgeSpec } = settings;
+      judges.set(spec, createJudge(judgeSpec, provider));
+    }
+  }
+  return judges;
+}
+
+/** Judge identities for the run's provenance: model, kind, template hash and parameters. */
+function judgeProvenance(tasks: readonly PreparedTask[], judges: ReadonlyMap<MetricSpec, Judge>): JsonValue[] {
+  return tasks.flatMap((task) => task.judgeMetrics.map((spec) => ({ task: task.name, metric: spec.name ?? spec.metric, ...(judges.get(spec)!.identity as unknown as { [key: string]: JsonValue }) })));
+}
+
 /** Runs the tasks on the provider as a new run in the store. */
 export async function startRun(plan: RunPlan, tasks: readonly PreparedTask[], deps: RunDeps): Promise<RunOutcome> {
   await preflight(deps.provider, tasks, plan);
-  const runId = await deps.store.createRun(provenanceOf(plan, deps.provider, tasks));
+  const judges = await openJudges(tasks, deps);
+  const provenance = provenanceOf(plan, deps.provider, tasks);
+  if (judges.size > 0) provenance.judges = judgeProvenance(tasks, judges);
+  const runId = await deps.store.createRun(provenance);
   deps.onStart?.(runId, false);
   return guarded(deps.store, runId, async () => {
-    const remaining = await execute(runId, tasks, plan, deps, new Set());
+    const remaining = await execute(runId, tasks, plan, deps, new Set(), judges);
     return finish(deps.store, runId, tasks, plan, remaining, deps.signal?.aborted === true, deps.groups);
   });
 }
@@ -646,11 +738,12 @@ export async function resumeRun(run: Run, tasks: readonly PreparedTask[], deps: 
     }
   }
   await preflight(deps.provider, tasks, plan);
+  const judges = await openJudges(tasks, deps);
   await deps.store.resumeRun(run.id);
   deps.onStart?.(run.id, true);
   return guarded(deps.store, run.id, async () => {
     const finished = await deps.store.finishedKeys(run.id, { includeErrors: false });
-    const remaining = await execute(run.id, tasks, plan, deps, finished);
+    const remaining = await execute(run.id, tasks, plan, deps, finished, judges);
     return finish(deps.store, run.id, tasks, plan, remaining, deps.signal?.aborted === true, deps.groups);
   });
 }

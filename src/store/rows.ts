@@ -22,6 +22,7 @@ export const provenanceSchema = z.object({
   toolVersion: z.string(),
   gitCommit: z.string().nullable(),
   plan: jsonSchema.optional(),
+  judges: z.array(jsonSchema).optional(),
 });
 export const itemsSchema = z.record(z.string(), jsonSchema);
 export const totalsSchema = z.object({

@@ -35,6 +35,8 @@ export interface RunProvenance {
   gitCommit: string | null;
   /** What the run was asked to do (task files, limits, provider options), so `--resume` can redo it. */
   plan?: JsonValue;
+  /** The judges of `metric: judge` entries: task, metric, model, kind, template hash, parameters. */
+  judges?: JsonValue[];
 }
 
 export interface RunTotals {

@@ -42,6 +42,23 @@ export interface MetricSpec {
   ignore_punctuation?: boolean;
   regexes_to_ignore?: string[];
   ignore_numbers?: boolean;
+  /** metric: judge — the judge's settings (relative template paths resolved against the task file). */
+  judge?: {
+    kind: 'single' | 'reference' | 'geval' | 'classify';
+    model: string;
+    template?: string;
+    scale?: [number, number];
+    choices?: Record<string, number>;
+    reasoning?: boolean;
+    samples?: number;
+    temperature?: number;
+    maxTokens?: number;
+    structured?: boolean;
+    preset?: string;
+    criteria?: string;
+  };
+  /** The score's name when it is not the metric's (several judges in one task). */
+  name?: string;
 }
 
 /** Where documents come from: local files per split, or a Hugging Face data set reference. */
@@ -367,6 +384,11 @@ function resolveDefaults(raw: RawTaskConfig, main: Layer, hash: string, layerOf:
     if (m.ignore_punctuation !== undefined) spec.ignore_punctuation = m.ignore_punctuation;
     if (m.regexes_to_ignore !== undefined) spec.regexes_to_ignore = m.regexes_to_ignore;
     if (m.ignore_numbers !== undefined) spec.ignore_numbers = m.ignore_numbers;
+    if (m.name !== undefined) spec.name = m.name;
+    if (m.judge !== undefined) {
+      const { max_tokens, template, ...rest } = m.judge;
+      spec.judge = { ...rest, ...(max_tokens === undefined ? {} : { maxTokens: max_tokens }), ...(template === undefined ? {} : { template: resolve(dirname(main.file), template) }) };
+    }
     return spec;
   });
 

@@ -30,6 +30,25 @@ export const METRIC = z.strictObject({
   ignore_punctuation: z.boolean().optional(),
   regexes_to_ignore: z.array(str).optional(),
   ignore_numbers: z.boolean().optional(),
+  /** metric: judge — an LLM judge grades each answer (src/judge). */
+  judge: z
+    .strictObject({
+      kind: z.enum(['single', 'reference', 'geval', 'classify']),
+      model: str,
+      template: str.optional(),
+      scale: z.tuple([z.number(), z.number()]).optional(),
+      choices: z.record(str, z.number()).optional(),
+      reasoning: z.boolean().optional(),
+      samples: z.number().int().positive().optional(),
+      temperature: z.number().nonnegative().optional(),
+      max_tokens: z.number().int().positive().optional(),
+      structured: z.boolean().optional(),
+      preset: str.optional(),
+      criteria: str.optional(),
+    })
+    .optional(),
+  /** A name for the score when a task has several judges (default: the metric name). */
+  name: str.optional(),
 });
 
 export const TASK_CONFIG_SCHEMA = z.strictObject({
@@ -120,6 +139,7 @@ export const METRIC_DEFAULTS: Record<string, { aggregation: string; higher_is_be
   rouge2: { aggregation: 'mean', higher_is_better: true },
   rougeL: { aggregation: 'mean', higher_is_better: true },
   rougeLsum: { aggregation: 'mean', higher_is_better: true },
+  judge: { aggregation: 'mean', higher_is_better: true },
 };
 
 /** Options each filter function accepts (lm_eval/filters/*.py constructor arguments). */

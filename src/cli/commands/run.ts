@@ -221,6 +221,21 @@ async function openProvider(id: string, config: ProviderConfig, noCache: boolean
   };
 }
 
+/** Judge models' providers for one run (behind the same response cache), closed with it. */
+function judgePool(noCache: boolean, cacheFile: string | undefined): { judgeProvider: (model: string) => Promise<Provider>; close: () => Promise<void> } {
+  const opened: { close: () => Promise<void> }[] = [];
+  return {
+    async judgeProvider(model) {
+      const o = await openProvider(model, {}, noCache, cacheFile);
+      opened.push(o);
+      return o.provider;
+    },
+    close: async () => {
+      for (const o of opened) await o.close();
+    },
+  };
+}
+
 interface Reporter {
   update: (p: RunProgress) => void;
   stop: () => void;
@@ -394,12 +409,14 @@ export function registerRun(program: Command, io: CliIO): void {
           const opened = await openProvider(plan.model, configFromPlan(plan.provider), plan.noCache, flags.cacheFile);
           const bars = progressBars(io, flags.progress, 1);
           const progress = bars.reporter();
+          const judges = judgePool(plan.noCache, flags.cacheFile);
           try {
-            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups }), tasks });
+            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups, judgeProvider: judges.judgeProvider }), tasks });
           } finally {
             progress.stop();
             bars.stop();
             await opened.close();
+            await judges.close();
           }
         } else {
           const { jobs, tags } = plansFrom(flags, suiteFile);
@@ -413,10 +430,12 @@ export function registerRun(program: Command, io: CliIO): void {
             if (controller.signal.aborted) return;
             const opened = await openProvider(job.model.id, job.model.config, job.plan.noCache, flags.cacheFile);
             const progress = bars.reporter();
+            const judges = judgePool(job.plan.noCache, flags.cacheFile);
             try {
               const outcome = await startRun(job.plan, tasks, {
                 store,
                 groups,
+                judgeProvider: judges.judgeProvider,
                 provider: opened.provider,
                 signal: controller.signal,
                 onProgress: progress.update,
@@ -429,6 +448,7 @@ export function registerRun(program: Command, io: CliIO): void {
             } finally {
               progress.stop();
               await opened.close();
+              await judges.close();
             }
           };
           // Each provider has its own concurrency limit, so models run side by side; in-process
