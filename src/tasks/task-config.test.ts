@@ -285,7 +285,7 @@ describe('errors name file:line:column and the field', () => {
     [
       'unknown nested key',
       'task: x\ndataset_path: a/b\ntest_split: test\nmetric_list:\n  - metric: acc\n    agregation: mean\n',
-      `${F}:6:5 field "metric_list[0].agregation": unknown field "agregation"; did you mean "aggregation"? (valid: metric, aggregation, higher_is_better, ignore_case, ignore_punctuation, regexes_to_ignore, ignore_numbers)`,
+      `${F}:6:5 field "metric_list[0].agregation": unknown field "agregation"; did you mean "aggregation"? (valid: metric, aggregation, higher_is_better, ignore_case, ignore_punctuation, regexes_to_ignore, ignore_numbers, judge, name)`,
     ],
     [
       'unknown filter option',
