@@ -90,7 +90,7 @@ const num = (v: number | null, digits = 4): string => (v === null ? 'n/a' : v.to
 function estimateLine(name: string, e: Estimate | null): string {
   if (e === null) return '';
   const ci = e.low === null || e.high === null ? '' : `  95% CI [${num(e.low)}, ${num(e.high)}] (${e.method})`;
-  return `${name.padEnd(26)} ${num(e.value).padStart(8)}${ci}  n=${e.n}${e.reason ? `  (${e.reason})` : ''}\n`;
+  return `${name.padEnd(30)} ${num(e.value).padStart(8)}${ci}  n=${e.n}${e.reason ? `  (${e.reason})` : ''}\n`;
 }
 
 function identityLine(r: { identity: ValidationReport['identity'] }): string {
