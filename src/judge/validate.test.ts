@@ -114,6 +114,21 @@ describe('validateJudge on pairwise winners', () => {
   });
 });
 
+describe('validateJudge on classification choices', () => {
+  it('compares the judge\'s choice string with the human label: unweighted kappa, nominal alpha, accuracy', async () => {
+    const JUDGE = ['Y', 'N', 'Y', 'Y', 'N', 'N'];
+    const HUMAN = ['Y', 'N', 'N', 'Y', 'N', 'Y'];
+    const p = await setup(({ prompt }) => ({ text: `{"choice": "${JUDGE[Number(/item-(\d+)\?/.exec(prompt)?.[1])]}"}` }));
+    const path = file('choices.jsonl', HUMAN.map((h, i) => ({ question: `item-${i}?`, answer: 'a', human: h })));
+    const judge = createJudge(spec({ kind: 'classify', choices: { Y: 1, N: 0 }, template: file('classify.jinja', ['{{ question }} {{ answer }} {{ choices_text }}']) }), p);
+    const report = await validateJudge(judge, await readLabels(path, 'classify'), { resamples: 0 });
+    expectClose(report.cohenKappa.value, 0.33333333333333337);
+    expectClose(report.krippendorffAlpha.value, 0.38888888888888884);
+    expect([report.accuracy?.value, report.accuracy?.n]).toEqual([4 / 6, 6]);
+    expectClose(report.accuracy?.low ?? null, 0.29999331513839184);
+  });
+});
+
 describe('labels file', () => {
   it('consensus helpers: low median, unique majority', () => {
     expect([humanMedian([6, 7]), humanMedian([9, 8, 9]), humanMedian([1, 2, 3, 4])]).toEqual([6, 9, 2]);
