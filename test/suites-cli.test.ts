@@ -1,7 +1,7 @@
 // End to end: `assay run SUITE.yaml` on assertion suites against loopback OpenAI-compatible
 // servers: the echo model ("echo: " + prompt) with known pass/fail, a promptfoo-format config with
 // its ignored keys reported, a scripted flaky provider over 3 repeats, JUnit XML and exit codes.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { bufferIO } from '../src/cli/io.js';
 import { main } from '../src/cli/main.js';
 import { SQLiteStore } from '../src/store/sqlite.js';
 import type { SuiteReport } from '../src/suites/index.js';
+import { startFakeJudgeServer } from './support/fake-judge-server.js';
 import { type LoopbackServer, openAIRoute, startLoopbackServer } from './support/fake-openai-server.js';
 import { REPO_ROOT } from './support/shared.js';
 
@@ -164,6 +165,33 @@ describe('assay run on an assertion suite', () => {
     // --repeat overrides the suite's repeat: 1 repeat of the flaky test is cached from the first run.
     const once = JSON.parse((await run([...args, '--repeat', '1'])).stdout) as SuiteReport;
     expect(once.repeat).toBe(1);
+  });
+
+  it('grades llm-rubric with the judge named in defaultTest.options.provider; a reply without a rating fails as an error result', async () => {
+    const judge = await startFakeJudgeServer((call) => ({ text: call.prompt.includes('echo: hi') ? '{"explanation": "polite", "rating": 8}' : 'no idea' }));
+    try {
+      const dir = workdir();
+      writeFileSync(
+        join(dir, 'rubric.yaml'),
+        [
+          'prompts: ["{{w}}"]',
+          `providers: ["openai-compatible:fake@${echo.url}"]`,
+          'defaultTest:',
+          `  options: {provider: "openai-compatible:judge@${judge.url}"}`,
+          '  assert: [{type: llm-rubric, value: is polite}]',
+          'tests: [{vars: {w: hi}}, {vars: {w: yo}}]',
+          '',
+        ].join('\n'),
+      );
+      const r = await run([join(dir, 'rubric.yaml'), '--store', join(dir, 'a.db'), '--no-cache', '--format', 'json']);
+      expect(r.code).toBe(1);
+      const results = (JSON.parse(r.stdout) as SuiteReport).cells[0]!.tests.map((t) => t.runs[0]!.outcome!.results[0]!);
+      // Rating 8 on [1, 10] is 7/9 on [0, 1], over llm-rubric's 0.5.
+      expect(results.map((x) => [x.pass, x.score, x.error ?? false])).toEqual([[true, 7 / 9, false], [false, 0, true]]);
+      expect(judge.calls.length).toBe(2);
+    } finally {
+      await judge.close();
+    }
   });
 
   it('exits 2 on bad input, naming the key or type and the closest valid names', async () => {
