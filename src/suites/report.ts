@@ -34,7 +34,7 @@ function table(header: string[], rows: string[][], right: ReadonlySet<number>): 
 }
 
 /** Tests as rows per prompt × provider, then each pass rate with its Wilson 95% CI. */
-export function formatText(report: SuiteReport): string {
+export function formatSuiteText(report: SuiteReport): string {
   const out: string[] = [`suite ${report.suite}${report.description === null ? '' : `: ${escapeText(report.description)}`}  (repeat ${report.repeat})`];
   const repeated = report.repeat > 1;
   for (const cell of report.cells) {
@@ -69,7 +69,7 @@ export function formatText(report: SuiteReport): string {
 }
 
 /** The report as JSON (test runs with their assertion results). */
-export function formatJson(report: SuiteReport): string {
+export function formatSuiteJson(report: SuiteReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
@@ -103,7 +103,7 @@ function testcase(t: TestSummary, classname: string): string[] {
 }
 
 /** JUnit XML: one testsuite per prompt × provider with its pass rate and Wilson CI as properties. */
-export function formatJunit(report: SuiteReport): string {
+export function formatSuiteJunit(report: SuiteReport): string {
   const count = (f: (t: TestSummary) => boolean) => report.cells.reduce((s, c) => s + c.tests.filter(f).length, 0);
   const tests = count(() => true);
   const errors = count((t) => t.errors > 0);

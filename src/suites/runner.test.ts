@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GenerateRequest, Provider, Settled, GenerateResult } from '../providers/types.js';
 import { loadAssertionSuite } from './config.js';
-import { formatText, xmlEscape } from './report.js';
+import { formatSuiteText, xmlEscape } from './report.js';
 import { runSuite } from './runner.js';
 
 /** A scripted provider: `answer(prompt)` gives the text, or an Error for a failed request. */
@@ -71,7 +71,7 @@ describe('runSuite', () => {
     expect(first!.tests[0]!.runs[0]!.outcome!.results[0]!.reason).toBe('Assertion passed');
     expect([first!.passed, first!.failed, first!.errors, first!.passRate, report.pass]).toEqual([2, 0, 1, 1, false]);
     expect(first!.named).toEqual({ has_b: { mean: 0.5, n: 1, ciLow: null, ciHigh: null } });
-    const text = formatText(report).split('\n');
+    const text = formatSuiteText(report).split('\n');
     expect(text.slice(1, 7)).toEqual([
       '',
       'prompt 1 (Say {{w}}) × openai:chat:m',
@@ -92,7 +92,7 @@ describe('runSuite', () => {
     // n = 4, c = 2: pass@k = 1 - C(2,k)/C(4,k); pass^k = C(2,k)/C(4,k).
     expect([t!.passAtK[0], t!.passAtK[2], t!.passAtK[3], t!.passHatK, t!.flakiness]).toEqual([0.5, 1, 1, [0.5, 1 / 6, 0, 0], { n: 4, passes: 2, rate: 0.5, flaky: true }]);
     expect(Math.abs(t!.passAtK[1]! / (5 / 6) - 1)).toBeLessThan(1e-12);
-    expect(formatText(report).split('\n').slice(3, 5)).toEqual([
+    expect(formatSuiteText(report).split('\n').slice(3, 5)).toEqual([
       'test  result  passes   score  pass@4  pass^4   flaky  reason',
       'coin  FAIL       2/4  0.5000  1.0000  0.0000  0.5000  Expected output "no" to equal "yes"',
     ]);
