@@ -10,3 +10,4 @@ export * from './providers/index.js';
 export * from './stats/index.js';
 export * from './store/index.js';
 export * from './tasks/index.js';
+export * from './suites/index.js';
