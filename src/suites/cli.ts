@@ -74,7 +74,8 @@ export async function runAssertionSuite(file: string, flags: SuiteFlags, io: Cli
     const report = await runSuite(suite, {
       open: (p) => {
         const config: ProviderConfig = { ...('config' in p ? p.config : {}) };
-        if (concurrency !== undefined) config.concurrency = concurrency;
+        const inFlight = concurrency ?? config.concurrency ?? suite.concurrency;
+        if (inFlight !== undefined) config.concurrency = inFlight;
         if (flags.baseUrl !== undefined) config.baseUrl = flags.baseUrl;
         return createProvider(p.id, config);
       },

@@ -96,7 +96,7 @@ describe('loadAssertionSuite', () => {
         '  assert: [{type: contains, value: "{{name}}", metric: names}]',
         '  options: {provider: "openai:gpt-4o-mini", rubricPrompt: x}',
         'tests: [file://tests.yaml, {description: plain}]',
-        'evaluateOptions: {repeat: 2, cache: false}',
+        'evaluateOptions: {repeat: 2, cache: false, maxConcurrency: 4}',
         'sharing: true',
         '',
       ].join('\n'),
@@ -112,7 +112,7 @@ describe('loadAssertionSuite', () => {
       { index: 0, description: 'test 1', vars: { name: 'Ada', lang: 'en' }, assert: [{ type: 'contains', value: '{{name}}', metric: 'names' }, { type: 'equals', value: 'Hello Ada' }], threshold: 0.5 },
       { index: 1, description: 'plain', vars: { name: 'Bob', lang: 'en' }, assert: [{ type: 'contains', value: '{{name}}', metric: 'names' }] },
     ]);
-    expect([suite.name, suite.description, suite.repeat, suite.grader, suite.ignored]).toEqual(['suite', 'd', 2, 'openai:gpt-4o-mini', ['sharing', 'defaultTest.options.rubricPrompt', 'evaluateOptions.cache']]);
+    expect([suite.name, suite.description, suite.repeat, suite.concurrency, suite.grader, suite.ignored]).toEqual(['suite', 'd', 2, 4, 'openai:gpt-4o-mini', ['sharing', 'defaultTest.options.rubricPrompt', 'evaluateOptions.cache']]);
   });
   it('fails before running on a key neither tool knows, a bad assertion or a prompt that cannot render', async () => {
     const dir = files({

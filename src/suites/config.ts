@@ -42,6 +42,8 @@ export interface AssertionSuite {
   providers: SuiteProvider[];
   tests: SuiteTest[];
   repeat: number;
+  /** promptfoo's evaluateOptions.maxConcurrency: requests in flight per provider unless its config sets one. */
+  concurrency?: number;
   /** Model id of the grader for llm-rubric / factuality / g-eval (promptfoo's options.provider). */
   grader?: string;
   /** SHA-256 (hex) of the suite file and of the tests as read. */
@@ -269,6 +271,7 @@ export async function loadAssertionSuite(file: string, parsed?: unknown): Promis
     providers,
     tests,
     repeat: s.repeat ?? s.evaluateOptions?.repeat ?? 1,
+    ...(s.evaluateOptions?.maxConcurrency === undefined ? {} : { concurrency: s.evaluateOptions.maxConcurrency }),
     ...(grader === undefined ? {} : { grader }),
     fileHash: sha256(text),
     testsHash: sha256(JSON.stringify(tests.map((t) => [t.vars, t.assert, t.threshold ?? null]))),
