@@ -20,6 +20,15 @@ export interface JsonlRecord<T> {
 
 export async function* readJsonlRecords<T>(file: string, schema: z.ZodType<T>, shape: JsonlShape): AsyncGenerator<JsonlRecord<T>> {
   const reader = new LineReader(file);
+  try {
+    yield* records(reader, file, schema, shape);
+  } finally {
+    // A caller that stops early (an error, `break`, an interrupted run) releases the file now.
+    await reader.close();
+  }
+}
+
+async function* records<T>(reader: LineReader, file: string, schema: z.ZodType<T>, shape: JsonlShape): AsyncGenerator<JsonlRecord<T>> {
   while (true) {
     const text = await reader.next();
     if (text === undefined) return;

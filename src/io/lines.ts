@@ -60,6 +60,14 @@ export class LineReader {
     }
   }
 
+  /** Releases the file when a caller stops before the end (the stream closes itself at the end). */
+  async close(): Promise<void> {
+    const chunks = this.chunks;
+    this.done = true;
+    this.buffer = Buffer.alloc(0);
+    if (chunks?.return !== undefined) await chunks.return();
+  }
+
   /** Counts the lines left without keeping them (for "A has N lines, B has M" errors). */
   async countRemaining(): Promise<number> {
     let n = 0;
