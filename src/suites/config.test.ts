@@ -109,10 +109,10 @@ describe('loadAssertionSuite', () => {
     ]);
     expect(suite.providers.map((p) => [p.label, p.id, p.chat, p.params])).toEqual([['M', 'openai:m', false, { temperature: 0, maxTokens: 8 }]]);
     expect(suite.tests).toEqual([
-      { index: 0, description: 'test 1', vars: { name: 'Ada', lang: 'en' }, assert: [{ type: 'contains', value: '{{name}}', metric: 'names' }, { type: 'equals', value: 'Hello Ada' }], threshold: 0.5 },
-      { index: 1, description: 'plain', vars: { name: 'Bob', lang: 'en' }, assert: [{ type: 'contains', value: '{{name}}', metric: 'names' }] },
+      { index: 0, description: 'test 1', vars: { name: 'Ada', lang: 'en' }, assert: [{ type: 'contains', value: '{{name}}', metric: 'names' }, { type: 'equals', value: 'Hello Ada' }], threshold: 0.5, grader: 'openai:gpt-4o-mini' },
+      { index: 1, description: 'plain', vars: { name: 'Bob', lang: 'en' }, assert: [{ type: 'contains', value: '{{name}}', metric: 'names' }], grader: 'openai:gpt-4o-mini' },
     ]);
-    expect([suite.name, suite.description, suite.repeat, suite.concurrency, suite.grader, suite.ignored]).toEqual(['suite', 'd', 2, 4, 'openai:gpt-4o-mini', ['sharing', 'defaultTest.options.rubricPrompt', 'evaluateOptions.cache']]);
+    expect([suite.name, suite.description, suite.repeat, suite.concurrency, suite.ignored]).toEqual(['suite', 'd', 2, 4, ['sharing', 'defaultTest.options.rubricPrompt', 'evaluateOptions.cache']]);
   });
   it('fails before running on a key neither tool knows, a bad assertion or a prompt that cannot render', async () => {
     const dir = files({

@@ -31,6 +31,8 @@ export interface SuiteTest {
   vars: Record<string, unknown>;
   assert: AssertionSpec[];
   threshold?: number;
+  /** Model id of the judge for llm-rubric / factuality / g-eval (options.provider, the test's or defaultTest's). */
+  grader?: string;
 }
 
 export interface AssertionSuite {
@@ -44,8 +46,6 @@ export interface AssertionSuite {
   repeat: number;
   /** promptfoo's evaluateOptions.maxConcurrency: requests in flight per provider unless its config sets one. */
   concurrency?: number;
-  /** Model id of the grader for llm-rubric / factuality / g-eval (promptfoo's options.provider). */
-  grader?: string;
   /** SHA-256 (hex) of the suite file and of the tests as read. */
   fileHash: string;
   testsHash: string;
@@ -240,13 +240,13 @@ export async function loadAssertionSuite(file: string, parsed?: unknown): Promis
   const prompts = loadPrompts(s.prompts, base, file);
   const providers = loadProviders(s.providers, file, ignored);
   const defaults = s.defaultTest ?? {};
-  let grader = graderOf(defaults.options);
+  const defaultGrader = graderOf(defaults.options);
   const tests: SuiteTest[] = [];
   for (const { entry, where } of await loadTests(s.tests, base, file)) {
     const checked = TEST.safeParse(screenTest(entry, where, file, ignored));
     if (!checked.success) throw zodError(checked.error, file, where);
     const t = checked.data;
-    grader = graderOf(t.options) ?? grader;
+    const grader = graderOf(t.options) ?? defaultGrader;
     const vars: Record<string, unknown> = {};
     for (const [key, value] of Object.entries({ ...defaults.vars, ...t.vars })) vars[key] = resolveValue(value, base, file, `${where}.vars.${key}`);
     const assert = [...(defaults.assert ?? []), ...(t.assert ?? [])].map((a, j): AssertionSpec => {
@@ -260,7 +260,7 @@ export async function loadAssertionSuite(file: string, parsed?: unknown): Promis
     });
     const threshold = t.threshold ?? defaults.threshold;
     const index = tests.length;
-    tests.push({ index, description: t.description ?? defaults.description ?? `test ${index + 1}`, vars, assert, ...(threshold === undefined ? {} : { threshold }) });
+    tests.push({ index, description: t.description ?? defaults.description ?? `test ${index + 1}`, vars, assert, ...(threshold === undefined ? {} : { threshold }), ...(grader === undefined ? {} : { grader }) });
   }
   for (const prompt of prompts) for (const test of tests) prompt.template.render(test.vars);
   return {
@@ -272,7 +272,6 @@ export async function loadAssertionSuite(file: string, parsed?: unknown): Promis
     tests,
     repeat: s.repeat ?? s.evaluateOptions?.repeat ?? 1,
     ...(s.evaluateOptions?.maxConcurrency === undefined ? {} : { concurrency: s.evaluateOptions.maxConcurrency }),
-    ...(grader === undefined ? {} : { grader }),
     fileHash: sha256(text),
     testsHash: sha256(JSON.stringify(tests.map((t) => [t.vars, t.assert, t.threshold ?? null]))),
     ignored,

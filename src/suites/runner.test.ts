@@ -99,6 +99,37 @@ describe('runSuite', () => {
   });
 });
 
+describe('runSuite judges', () => {
+  it("opens one judge per options.provider; a test's own provider overrides defaultTest's", async () => {
+    const file = await suiteFile(
+      [
+        'prompts: ["{{q}}"]',
+        'providers: [m:x]',
+        'defaultTest: {options: {provider: "j:a"}, assert: [{type: llm-rubric, value: polite}]}',
+        'tests:',
+        '  - {vars: {q: one}}',
+        '  - {vars: {q: two}, options: {provider: "j:b"}}',
+        '',
+      ].join('\n'),
+    );
+    const suite = await loadAssertionSuite(file);
+    const opened: string[] = [];
+    const report = await runSuite(suite, {
+      open: async (p) => {
+        opened.push(p.id);
+        if (p.id === 'j:a') return scripted('j:a', () => 'Fine. Rating: [[10]]');
+        if (p.id === 'j:b') return scripted('j:b', () => 'Rude. Rating: [[1]]');
+        return scripted(p.id, (q) => `answer ${q}`);
+      },
+    });
+    expect(opened).toEqual(['j:a', 'j:b', 'm:x']);
+    expect(report.cells[0]!.tests.map((t) => [t.pass, t.runs[0]!.outcome!.score, t.runs[0]!.outcome!.results[0]!.reason])).toEqual([
+      [true, 1, 'j:a rating 10 on [1, 10]: Fine. Rating: [[10]]'],
+      [false, 0, 'j:b rating 1 on [1, 10]: Rude. Rating: [[1]]'],
+    ]);
+  });
+});
+
 describe('xmlEscape', () => {
   it('escapes markup, keeps line breaks as character references, replaces what XML cannot hold', () => {
     expect(xmlEscape(`a<b>&"c"'\n\t\u0001\u001b[31m`)).toBe('a&lt;b&gt;&amp;&quot;c&quot;&apos;&#10;&#9;\uFFFD\uFFFD[31m');

@@ -246,13 +246,13 @@ interface ProviderRun {
   samples: Sample[];
 }
 
-async function runProvider(suite: AssertionSuite, v: number, provider: Provider, tests: readonly SuiteTest[], repeat: number, options: SuiteRunOptions, shared: Pick<AssertionContext, 'grade' | 'embed'>): Promise<ProviderRun> {
+async function runProvider(suite: AssertionSuite, v: number, provider: Provider, tests: readonly SuiteTest[], repeat: number, options: SuiteRunOptions, graders: ReadonlyMap<string, Pick<AssertionContext, 'grade' | 'embed'>>): Promise<ProviderRun> {
   const spec = suite.providers[v]!;
   const cells: { prompt: SuitePrompt; p: number; test: SuiteTest; text: string }[] = [];
   suite.prompts.forEach((prompt, p) => {
     for (const test of tests) cells.push({ prompt, p, test, text: prompt.template.render(test.vars) });
   });
-  const embed = shared.embed ?? (provider.capabilities.embeddings ? providerEmbedder(provider) : undefined);
+  const ownEmbed = provider.capabilities.embeddings ? providerEmbedder(provider) : undefined;
   const perRepeat = await Promise.all(
     Array.from({ length: repeat }, async (_, r) => {
       const view = withCache(repeatView(provider, r), options.cache);
@@ -264,8 +264,10 @@ async function runProvider(suite: AssertionSuite, v: number, provider: Provider,
           const prompt = typeof requests[i]!.prompt === 'string' ? requests[i]!.prompt : JSON.stringify(requests[i]!.prompt);
           if (!s.ok) return { run: { repeat: r, prompt, output: null, error: `${s.error.code}: ${s.error.message}`, outcome: null, latencyMs: null, costUsd: null, cached: false } satisfies TestRun, usage: undefined };
           const context = generationContext(s.value, c.test.vars, prompt);
+          const judge = c.test.grader === undefined ? undefined : graders.get(c.test.grader);
+          const embed = judge?.embed ?? ownEmbed;
           if (embed !== undefined) context.embed = embed;
-          if (shared.grade !== undefined) context.grade = shared.grade;
+          if (judge?.grade !== undefined) context.grade = judge.grade;
           const outcome = await runAssertions(c.test.assert, s.value.text, context, c.test.threshold === undefined ? {} : { threshold: c.test.threshold });
           const run: TestRun = { repeat: r, prompt, output: s.value.text, error: null, outcome, latencyMs: s.value.cached ? null : s.value.latencyMs, costUsd: s.value.costUsd ?? null, cached: s.value.cached };
           return { run, usage: s.value.usage };
@@ -282,8 +284,9 @@ async function runProvider(suite: AssertionSuite, v: number, provider: Provider,
   return out;
 }
 
-async function judgesFor(suite: AssertionSuite, grader: Provider): Promise<AssertionJudges> {
-  const used = new Set(suite.tests.flatMap((t) => t.assert.map((a) => parseAssertionType(a.type).base)));
+/** The model-graded types a set of tests uses, each with its judge on `grader`. */
+function judgesFor(tests: readonly SuiteTest[], grader: Provider): AssertionJudges {
+  const used = new Set(tests.flatMap((t) => t.assert.map((a) => parseAssertionType(a.type).base)));
   const judges: AssertionJudges = {};
   if (used.has('llm-rubric')) judges['llm-rubric'] = createJudge({ kind: 'single', model: grader.id }, grader);
   if (used.has('factuality')) judges.factuality = createJudge({ kind: 'classify', model: grader.id, preset: 'factuality' }, grader);
@@ -295,13 +298,22 @@ async function judgesFor(suite: AssertionSuite, grader: Provider): Promise<Asser
 export async function runSuite(suite: AssertionSuite, options: SuiteRunOptions): Promise<SuiteReport> {
   const repeat = options.repeat ?? suite.repeat;
   const tests = options.filter === undefined ? suite.tests : suite.tests.filter((t) => options.filter!.test(t.description));
-  let graderProvider: Provider | undefined;
-  const shared: Pick<AssertionContext, 'grade' | 'embed'> = {};
-  if (suite.grader !== undefined) {
-    graderProvider = await options.open({ id: suite.grader });
-    const cached = withCache(graderProvider, options.cache);
-    shared.grade = judgeGrader(await judgesFor(suite, cached));
-    if (graderProvider.capabilities.embeddings) shared.embed = providerEmbedder(cached);
+  // One judge provider per distinct options.provider, opened once and shared by every provider's run.
+  const graders = new Map<string, Provider>();
+  const shared = new Map<string, Pick<AssertionContext, 'grade' | 'embed'>>();
+  const closeGraders = async () => {
+    for (const g of graders.values()) await g.close();
+  };
+  try {
+    for (const id of new Set(tests.flatMap((t) => (t.grader === undefined ? [] : [t.grader])))) {
+      const raw = await options.open({ id });
+      graders.set(id, raw);
+      const cached = withCache(raw, options.cache);
+      shared.set(id, { grade: judgeGrader(judgesFor(tests.filter((t) => t.grader === id), cached)), ...(raw.capabilities.embeddings ? { embed: providerEmbedder(cached) } : {}) });
+    }
+  } catch (error) {
+    await closeGraders();
+    throw error;
   }
   const cells: CellReport[][] = [];
   try {
@@ -344,7 +356,7 @@ export async function runSuite(suite: AssertionSuite, options: SuiteRunOptions):
       }),
     );
   } finally {
-    await graderProvider?.close();
+    await closeGraders();
   }
   // Rows in suite order: prompt-major, then provider.
   const ordered = suite.prompts.flatMap((_, p) => suite.providers.map((__, v) => cells[v]![p]!));
