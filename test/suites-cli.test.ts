@@ -204,5 +204,7 @@ describe('assay run on an assertion suite', () => {
     expect(badType.stderr).toMatch(/^assay: error: .*bad-type\.yaml: tests\[0\]\.assert\[0\]: unknown assertion type "icontain"; did you mean "icontains"/);
     const badFormat = await run([join(FIXTURES, 'all-pass.yaml'), '--format', 'xml', '--store', join(dir, 'a.db')]);
     expect([badFormat.code, badFormat.stderr]).toEqual([2, 'assay: error: --format must be one of text, json, junit, got "xml"\n']);
+    const withModel = await run([join(FIXTURES, 'all-pass.yaml'), '--model', 'openai:x', '--store', join(dir, 'a.db')]);
+    expect([withModel.code, withModel.stderr]).toEqual([2, `assay: error: ${join(FIXTURES, 'all-pass.yaml')} is an assertion suite: its providers and tests are in the file; --model and --tasks are for evaluation suites\n`]);
   });
 });

@@ -27,6 +27,8 @@ export function isAssertionSuiteFile(file: string): boolean {
 
 /** The `assay run` flags an assertion suite reads. */
 export interface SuiteFlags {
+  model?: string;
+  tasks?: string;
   repeat?: string;
   repeats?: string;
   format: string;
@@ -55,6 +57,7 @@ function outputFormat(file: string): SuiteFormat {
 /** Runs an assertion suite for `assay run`; sets io.status = 1 when a test fails. */
 export async function runAssertionSuite(file: string, flags: SuiteFlags, io: CliIO): Promise<void> {
   const format = parseFormat(flags.format, FORMATS);
+  if (flags.model !== undefined || flags.tasks !== undefined) throw new UsageError(`${file} is an assertion suite: its providers and tests are in the file; --model and --tasks are for evaluation suites`);
   const repeatFlag = flags.repeat ?? flags.repeats;
   const repeat = repeatFlag === undefined ? undefined : parseIntegerFlag('--repeat', repeatFlag, 1, 10_000);
   const concurrency = flags.concurrency === undefined ? undefined : parseIntegerFlag('--concurrency', flags.concurrency, 1, 10_000);
