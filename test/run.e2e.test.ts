@@ -207,6 +207,36 @@ describe('a task on a Hugging Face data set', () => {
   });
 });
 
+describe('built-in benchmarks through assay run', () => {
+  it('runs hellaswag and arc_easy from release files and writes the harness results layout', async () => {
+    const dir = workdir();
+    const dataDir = join(REPO_ROOT, 'test/fixtures/benchmarks');
+    const io = bufferIO();
+    const code = await main(['run', '--model', `openai-compatible:fake@${server.url}`, '--tasks', 'hellaswag,arc_easy', '--data-dir', dataDir, '--store', join(dir, 's.db'), '--no-cache', '--no-progress', '--output', join(dir, 'r.json')], io);
+    expect(io.stderr).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { results: Record<string, Record<string, unknown>>; 'n-samples': Record<string, { effective: number }>; versions: Record<string, unknown>; 'n-shot': Record<string, number> };
+    for (const task of ['hellaswag', 'arc_easy']) {
+      // The fake model gives each code point of a continuation log-probability -1/8, so acc picks
+      // the shortest choice and acc_norm (divided by the choice's length) the longest.
+      const render = bufferIO();
+      expect(await main(['tasks', 'render', task, '--data-dir', dataDir], render)).toBe(0);
+      const docs = render.stdout.trim().split('\n').map((l) => JSON.parse(l) as { continuations: string[]; gold: number });
+      const len = (c: string) => Array.from(c).length;
+      const pick = (cs: string[], better: (a: number, b: number) => boolean) => cs.reduce((best, c, i) => (better(len(c), len(cs[best]!)) ? i : best), 0);
+      const acc = docs.filter((d) => pick(d.continuations, (a, b) => a < b) === d.gold).length / docs.length;
+      const accNorm = docs.filter((d) => pick(d.continuations, (a, b) => a > b) === d.gold).length / docs.length;
+      const stderr = (p: number) => Math.sqrt((p * (1 - p) * docs.length) / (docs.length - 1)) / Math.sqrt(docs.length);
+      expect(out.results[task]!['acc,none']).toBeCloseTo(acc, 12);
+      expect(out.results[task]!['acc_norm,none']).toBeCloseTo(accNorm, 12);
+      expect(out.results[task]!['acc_stderr,none']).toBeCloseTo(stderr(acc), 12);
+      expect(out['n-samples'][task]!.effective).toBe(docs.length);
+      expect(out['n-shot'][task]).toBe(0);
+    }
+    expect(out.versions).toMatchObject({ hellaswag: 1, arc_easy: 1 });
+  });
+});
+
 describe('the engine from the library, as the README shows', () => {
   it('loads a task, runs it on a provider and stores the run', async () => {
     const lib = await import('../src/index.js');

@@ -23,6 +23,8 @@ export interface ResultsFileInput {
    * When absent, `original` is the number of documents evaluated.
    */
   originalDocs?: Record<string, number>;
+  /** Groups of the run (harness `group_subtasks`: group → its members). */
+  groups?: readonly { name: string; members: readonly string[] }[];
 }
 
 type JsonObject = { [key: string]: JsonValue };
@@ -88,7 +90,7 @@ export function resultsFile(input: ResultsFileInput): Record<string, unknown> {
 
   return {
     results,
-    group_subtasks: {},
+    group_subtasks: Object.fromEntries((input.groups ?? []).map((g) => [g.name, [...g.members]])),
     configs: configsOut,
     versions,
     'n-shot': nShot,

@@ -398,7 +398,7 @@ export function registerRun(program: Command, io: CliIO): void {
       };
       process.on('SIGINT', onSigint);
       try {
-        const outcomes: { outcome: RunOutcome; tasks: PreparedTask[] }[] = [];
+        const outcomes: { outcome: RunOutcome; tasks: PreparedTask[]; groups?: TaskGroup[] }[] = [];
         if (flags.resume !== undefined) {
           if (suiteFile !== undefined || flags.model !== undefined || flags.tasks !== undefined) throw new UsageError('--resume takes the run id alone: the run keeps its own models, tasks and options');
           const run = await store.getRun(flags.resume);
@@ -411,7 +411,7 @@ export function registerRun(program: Command, io: CliIO): void {
           const progress = bars.reporter();
           const judges = judgePool(plan.noCache, flags.cacheFile);
           try {
-            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups, judgeProvider: judges.judgeProvider }), tasks });
+            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups, judgeProvider: judges.judgeProvider }), tasks, groups });
           } finally {
             progress.stop();
             bars.stop();
@@ -444,7 +444,7 @@ export function registerRun(program: Command, io: CliIO): void {
                 },
               });
               for (const tag of tags) await store.addTag(outcome.run.id, tag);
-              results[index] = { outcome, tasks };
+              results[index] = { outcome, tasks, groups };
             } finally {
               progress.stop();
               await opened.close();
@@ -453,7 +453,7 @@ export function registerRun(program: Command, io: CliIO): void {
           };
           // Each provider has its own concurrency limit, so models run side by side; in-process
           // llama models take turns (each uses the CPU threads it is given).
-          const results: ({ outcome: RunOutcome; tasks: PreparedTask[] } | undefined)[] = new Array(jobs.length);
+          const results: ({ outcome: RunOutcome; tasks: PreparedTask[]; groups: TaskGroup[] } | undefined)[] = new Array(jobs.length);
           const local = jobs.map((_, i) => i).filter((i) => jobs[i]!.model.id.startsWith('llama:'));
           const remote = jobs.map((_, i) => i).filter((i) => !jobs[i]!.model.id.startsWith('llama:'));
           try {
@@ -469,7 +469,7 @@ export function registerRun(program: Command, io: CliIO): void {
           for (const r of results) if (r !== undefined) outcomes.push(r);
         }
         const files: unknown[] = [];
-        for (const [i, { outcome, tasks }] of outcomes.entries()) {
+        for (const [i, { outcome, tasks, groups }] of outcomes.entries()) {
           const run = outcome.run;
           const input = {
             run,
@@ -477,6 +477,7 @@ export function registerRun(program: Command, io: CliIO): void {
             tags: await store.tags(run.id),
             configs: Object.fromEntries(tasks.map((t) => [t.name, { ...t.config, num_fewshot: t.numFewshot, repeats: t.repeats }])),
             originalDocs: Object.fromEntries(tasks.map((t) => [t.name, t.splitSize])),
+            ...(groups === undefined ? {} : { groups }),
           };
           if (flags.output !== undefined) await writeResultsFile(outputFor(flags.output, i, outcomes.length), input);
           if (flags.logSamples !== undefined) await writeSampleLog(store, run, outputFor(flags.logSamples, i, outcomes.length));
