@@ -303,6 +303,23 @@ describe('judge metrics', () => {
   });
 });
 
+describe('require_validation', () => {
+  it('runs a judge metric only with a stored validation report meeting the minimums', async () => {
+    const judgeModel = scripted(() => 'Rating: [[5]]');
+    const task = await qaTask('metric_list:\n  - metric: judge\n    judge: {kind: single, model: "scripted:judge", require_validation: {min_alpha: 0.7}}\n');
+    const deps = (report: { createdAt: string; alpha: number | null; kappa: number | null } | undefined) => ({
+      store: openStore(),
+      provider: scripted(halfRight),
+      judgeProvider: async () => judgeModel,
+      judgeValidation: async () => report,
+    });
+    await expect(startRun(plan(), [task], deps(undefined))).rejects.toThrow(/^task "qa" requires a validated judge \(scripted:judge, single, template \w+\), and the store has no validation report for it; run `assay judge validate` with the same settings first$/);
+    await expect(startRun(plan(), [task], deps({ createdAt: '2026-11-29T10:00:00.000Z', alpha: 0.55, kappa: 0.9 }))).rejects.toThrow(/its validation of 2026-11-29T10:00:00.000Z has Krippendorff alpha 0.5500, below the required 0.7$/);
+    const ok = await startRun(plan(), [task], deps({ createdAt: '2026-11-29T10:00:00.000Z', alpha: 0.81, kappa: null }));
+    expect(ok.aggregates[0]).toMatchObject({ metric: 'judge', value: 5, n: 10 });
+  });
+});
+
 describe('streamed documents', () => {
   it('reads a JSON Lines split as the run goes: same samples and aggregates as held documents', async () => {
     const held = await startRun(plan(), [await qaTask('metric_list:\n  - metric: exact_match\n  - metric: bleu\n')], { store: openStore(), provider: scripted(halfRight) });

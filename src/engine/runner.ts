@@ -12,7 +12,7 @@ import type { GenerateRequest, GenerateResult, LoglikelihoodRequest, Loglikeliho
 import { sampleKey, type Aggregate, type JsonValue, type ResultStore, type Run, type RunProvenance, type RunTotals, type Sample } from '../store/types.js';
 import type { MetricSpec, OutputType } from '../tasks/task-config.js';
 import { createJudge } from '../judge/judge.js';
-import type { Judge, JudgeInput } from '../judge/types.js';
+import type { Judge, JudgeIdentity, JudgeInput } from '../judge/types.js';
 import { aggregateItems } from './aggregate.js';
 import { applyFilterPipeline } from './filters.js';
 import { aggregateGroup } from './groups.js';
@@ -70,6 +70,8 @@ export interface RunDeps {
   groups?: readonly TaskGroup[];
   /** The provider of a judge model (`metric: judge`), e.g. createProvider behind the response cache. */
   judgeProvider?: (model: string) => Promise<Provider>;
+  /** The newest stored `assay judge validate` report of a judge (for `require_validation`). */
+  judgeValidation?: (identity: JudgeIdentity) => Promise<{ createdAt: string; alpha: number | null; kappa: number | null } | undefined>;
 }
 
 export interface RunOutcome {
@@ -684,11 +686,28 @@ async function openJudges(tasks: readonly PreparedTask[], deps: RunDeps): Promis
         await provider.check?.();
         providers.set(settings.model, provider);
       }
-      const { criteria: _criteria, ...judgeSpec } = settings;
-      judges.set(spec, createJudge(judgeSpec, provider));
+      const { criteria: _criteria, requireValidation, ...judgeSpec } = settings;
+      const judge = createJudge(judgeSpec, provider);
+      if (requireValidation !== undefined) await requireValidated(judge, requireValidation, task.name, deps);
+      judges.set(spec, judge);
     }
   }
   return judges;
+}
+
+/** A task that requires a validated judge runs only when a stored validation report meets its minimums. */
+async function requireValidated(judge: Judge, need: { minAlpha?: number; minKappa?: number }, task: string, deps: RunDeps): Promise<void> {
+  const what = `task "${task}" requires a validated judge (${judge.identity.model}, ${judge.identity.kind}, template ${judge.identity.templateHash})`;
+  const report = deps.judgeValidation === undefined ? undefined : await deps.judgeValidation(judge.identity);
+  if (report === undefined) throw new UsageError(`${what}, and the store has no validation report for it; run \`assay judge validate\` with the same settings first`);
+  for (const [name, min, value] of [
+    ['Krippendorff alpha', need.minAlpha, report.alpha],
+    ["Cohen's kappa", need.minKappa, report.kappa],
+  ] as const) {
+    if (min !== undefined && (value === null || value < min)) {
+      throw new UsageError(`${what}: its validation of ${report.createdAt} has ${name} ${value === null ? 'n/a' : value.toFixed(4)}, below the required ${min}`);
+    }
+  }
 }
 
 /** Judge identities for the run's provenance: model, kind, template hash and parameters. */

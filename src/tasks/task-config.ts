@@ -56,6 +56,8 @@ export interface MetricSpec {
     structured?: boolean;
     preset?: string;
     criteria?: string;
+    /** Require a stored `assay judge validate` report for this judge (with these minimums). */
+    requireValidation?: { minAlpha?: number; minKappa?: number };
   };
   /** The score's name when it is not the metric's (several judges in one task). */
   name?: string;
@@ -386,8 +388,14 @@ function resolveDefaults(raw: RawTaskConfig, main: Layer, hash: string, layerOf:
     if (m.ignore_numbers !== undefined) spec.ignore_numbers = m.ignore_numbers;
     if (m.name !== undefined) spec.name = m.name;
     if (m.judge !== undefined) {
-      const { max_tokens, template, ...rest } = m.judge;
-      spec.judge = { ...rest, ...(max_tokens === undefined ? {} : { maxTokens: max_tokens }), ...(template === undefined ? {} : { template: resolve(dirname(main.file), template) }) };
+      const { max_tokens, template, require_validation, ...rest } = m.judge;
+      const required = require_validation === undefined || require_validation === false ? undefined : require_validation === true ? {} : { ...(require_validation.min_alpha === undefined ? {} : { minAlpha: require_validation.min_alpha }), ...(require_validation.min_kappa === undefined ? {} : { minKappa: require_validation.min_kappa }) };
+      spec.judge = {
+        ...rest,
+        ...(max_tokens === undefined ? {} : { maxTokens: max_tokens }),
+        ...(template === undefined ? {} : { template: resolve(dirname(main.file), template) }),
+        ...(required === undefined ? {} : { requireValidation: required }),
+      };
     }
     return spec;
   });

@@ -45,6 +45,8 @@ export const METRIC = z.strictObject({
       structured: z.boolean().optional(),
       preset: str.optional(),
       criteria: str.optional(),
+      /** Refuse to run unless `assay judge validate` stored a report for this judge (alpha at least this). */
+      require_validation: z.union([z.boolean(), z.strictObject({ min_alpha: z.number().optional(), min_kappa: z.number().optional() })]).optional(),
     })
     .optional(),
   /** A name for the score when a task has several judges (default: the metric name). */

@@ -19,6 +19,9 @@ import type { Provider, ProviderConfig } from '../../providers/types.js';
 import { DEFAULT_STORE_PATH, SQLiteStore } from '../../store/sqlite.js';
 import type { Aggregate, JsonValue, ResultStore, Run } from '../../store/types.js';
 import { loadTaskConfig } from '../../tasks/task-config.js';
+import { latestJudgeReport } from '../../judge/reports.js';
+import type { JudgeIdentity } from '../../judge/types.js';
+import type { ValidationReport } from '../../judge/validate.js';
 import { parseIntegerFlag, parseFormat } from '../flags.js';
 import { storePath } from './runs.js';
 import type { CliIO } from '../io.js';
@@ -236,6 +239,13 @@ function judgePool(noCache: boolean, cacheFile: string | undefined): { judgeProv
   };
 }
 
+/** The newest `assay judge validate` report of a judge in the store, as `require_validation` reads it. */
+async function storedValidation(path: string, identity: JudgeIdentity): Promise<{ createdAt: string; alpha: number | null; kappa: number | null } | undefined> {
+  const stored = latestJudgeReport<ValidationReport>(path, identity, 'validate');
+  if (stored === undefined) return undefined;
+  return { createdAt: stored.createdAt, alpha: stored.report.krippendorffAlpha.value, kappa: stored.report.cohenKappa.value };
+}
+
 interface Reporter {
   update: (p: RunProgress) => void;
   stop: () => void;
@@ -411,7 +421,11 @@ export function registerRun(program: Command, io: CliIO): void {
           const progress = bars.reporter();
           const judges = judgePool(plan.noCache, flags.cacheFile);
           try {
-            outcomes.push({ outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups, judgeProvider: judges.judgeProvider }), tasks, groups });
+            outcomes.push({
+              outcome: await resumeRun(run, tasks, { store, provider: opened.provider, signal: controller.signal, onProgress: progress.update, groups, judgeProvider: judges.judgeProvider, judgeValidation: (identity) => storedValidation(store.path, identity) }),
+              tasks,
+              groups,
+            });
           } finally {
             progress.stop();
             bars.stop();
@@ -436,6 +450,7 @@ export function registerRun(program: Command, io: CliIO): void {
                 store,
                 groups,
                 judgeProvider: judges.judgeProvider,
+                judgeValidation: (identity) => storedValidation(store.path, identity),
                 provider: opened.provider,
                 signal: controller.signal,
                 onProgress: progress.update,
