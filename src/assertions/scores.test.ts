@@ -37,6 +37,8 @@ describe('reference metrics on a 0-1 scale', () => {
   it('rouge-n is ROUGE-1 precision (js-rouge divides by the output unigrams), threshold 0.75', async () => {
     expect(await run({ type: 'rouge-n', value: REF }, HYP)).toEqual({ pass: true, score: 5 / 6, reason: 'Assertion passed' });
     expect(await run({ type: 'rouge-n', value: REF }, 'the dog sat')).toEqual({ pass: false, score: 1 / 3, reason: 'ROUGE-N score 0.33 is less than threshold 0.75' });
+    // `rouge` is the same assertion under its plain name.
+    expect(await run({ type: 'rouge', value: REF }, 'the dog sat')).toEqual({ pass: false, score: 1 / 3, reason: 'ROUGE-N score 0.33 is less than threshold 0.75' });
     expect(await run({ type: 'not-rouge-n', value: REF }, HYP)).toEqual({ pass: false, score: 1 - 5 / 6, reason: 'ROUGE-N score 0.83 is greater than or equal to threshold 0.75' });
   });
 });

@@ -184,6 +184,8 @@ export const SCORE_ASSERTIONS = {
   bleu,
   chrf: chrfAssertion,
   'rouge-n': rougeN,
+  /** The issue's (and promptfoo's docs') plain name for rouge-n. */
+  rouge: rougeN,
   similar: similar('cosine'),
   'similar:cosine': similar('cosine'),
   'similar:dot': similar('dot'),
