@@ -3,6 +3,7 @@ export * from './core/index.js';
 export * from './assertions/index.js';
 export * from './data/index.js';
 export * from './engine/index.js';
+export * from './benchmarks/index.js';
 export * from './judge/index.js';
 export * from './metrics/types.js';
 export * from './metrics/index.js';

@@ -7,7 +7,5 @@ export { buildRequests, createRequestBuilder, TaskDocs, REQUEST_OUTPUT_TYPES } f
 export type { BuildOptions, Doc, DocFunction, RequestOutputType, RequestRecord, TaskSpec, MultipleChoiceRecord, LoglikelihoodRecord, GenerateUntilRecord } from './requests.js';
 export { createFewshotSampler, FEWSHOT_SAMPLERS } from './fewshot.js';
 export type { FewshotOptions, FewshotSampler, FewshotSamplerName } from './fewshot.js';
-export { getBuiltinTask, BUILTIN_TASK_NAMES, MMLU_SUBJECTS } from './builtin-tasks.js';
-export type { BuiltinTask, TaskSplits } from './builtin-tasks.js';
 export { FILTER_FUNCTIONS, OUTPUT_TYPES, loadTaskConfig, parseTaskConfig } from './task-config.js';
 export type { DataFile, DatasetSource, FilterPipeline, FilterStep, MetricSpec, OutputType, TaskConfig } from './task-config.js';
