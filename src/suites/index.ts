@@ -5,4 +5,3 @@ export { mapProviderId, type GenerationParams, type MappedProvider } from './pro
 export { assertionFromString, loadTestFile } from './test-files.js';
 export { runSuite, summarizeRuns, type CellReport, type NamedMetric, type SuiteReport, type SuiteRunOptions, type TestRun, type TestSummary } from './runner.js';
 export { formatSuiteJson, formatSuiteJunit, formatSuiteText, xmlEscape } from './report.js';
-export { isAssertionSuiteFile, runAssertionSuite, type SuiteFlags } from './cli.js';

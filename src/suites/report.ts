@@ -1,7 +1,7 @@
 // Reports of a suite run: a text table per prompt × provider, JSON (the SuiteReport itself), and
 // JUnit XML for CI systems (the de-facto Ant/Jenkins schema that GitLab and GitHub readers take:
 // testsuites > testsuite per prompt × provider > testcase per test, <failure>/<error> with messages).
-import { escapeText } from '../cli/commands/runs.js';
+import { escapeText } from '../core/terminal.js';
 import type { CellReport, SuiteReport, TestSummary } from './runner.js';
 
 const REASON_WIDTH = 80;

@@ -26,7 +26,7 @@ import { parseIntegerFlag, parseFormat } from '../flags.js';
 import { storePath } from './runs.js';
 import type { CliIO } from '../io.js';
 import { cachePath } from './cache.js';
-import { isAssertionSuiteFile, runAssertionSuite } from '../../suites/index.js';
+import { isAssertionSuiteFile, runAssertionSuite } from './suite-run.js';
 
 interface RunFlags {
   model?: string;

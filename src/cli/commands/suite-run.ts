@@ -3,18 +3,18 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { cachePath } from '../cli/commands/cache.js';
-import { storePath } from '../cli/commands/runs.js';
-import { parseFormat, parseIntegerFlag } from '../cli/flags.js';
-import type { CliIO } from '../cli/io.js';
-import { UsageError } from '../core/errors.js';
-import { ResponseCache } from '../providers/cache.js';
-import { createProvider } from '../providers/registry.js';
-import type { ProviderConfig } from '../providers/types.js';
-import { SQLiteStore } from '../store/sqlite.js';
-import { isAssertionSuite, loadAssertionSuite } from './config.js';
-import { formatSuiteJson, formatSuiteJunit, formatSuiteText } from './report.js';
-import { runSuite, type SuiteReport } from './runner.js';
+import { cachePath } from './cache.js';
+import { storePath } from './runs.js';
+import { parseFormat, parseIntegerFlag } from '../flags.js';
+import type { CliIO } from '../io.js';
+import { UsageError } from '../../core/errors.js';
+import { ResponseCache } from '../../providers/cache.js';
+import { createProvider } from '../../providers/registry.js';
+import type { ProviderConfig } from '../../providers/types.js';
+import { SQLiteStore } from '../../store/sqlite.js';
+import { isAssertionSuite, loadAssertionSuite } from '../../suites/config.js';
+import { formatSuiteJson, formatSuiteJunit, formatSuiteText } from '../../suites/report.js';
+import { runSuite, type SuiteReport } from '../../suites/runner.js';
 
 /** Whether a file parses as YAML that looks like an assertion suite (false when it does not parse). */
 export function isAssertionSuiteFile(file: string): boolean {
