@@ -157,6 +157,12 @@ describe('assay run on an assertion suite', () => {
     expect([f!.n, f!.passes, f!.passAtK, f!.passHatK, f!.flakiness]).toEqual([3, 2, [2 / 3, 1, 1], [2 / 3, 1 / 3, 0], { n: 3, passes: 2, rate: 1 / 3, flaky: true }]);
     expect([s!.n, s!.passes, s!.passAtK, s!.passHatK, s!.flakiness]).toEqual([3, 3, [1, 1, 1], [1, 1, 1], { n: 3, passes: 3, rate: 0, flaky: false }]);
     expect([cell!.passed, cell!.failed]).toEqual([5, 1]);
+    // Repeats of one test are correlated: the interval is clustered by test. Outcomes [1,1,0] and
+    // [1,1,1]: mean 5/6, cluster-robust SE 1/6 (statsmodels OLS cov_type='cluster'), t with G-1 = 1 df
+    // (scipy t.ppf(0.975, 1) = 12.706204736174707).
+    expect(cell!.ciMethod).toBe('clustered-t');
+    expect(cell!.ci!.low).toBeCloseTo(5 / 6 - 12.706204736174707 / 6, 9);
+    expect(cell!.ci!.high).toBeCloseTo(5 / 6 + 12.706204736174707 / 6, 9);
     const requests = flaky.requests.length;
     expect(requests).toBe(6);
     const again = JSON.parse((await run(args)).stdout) as SuiteReport;

@@ -15,7 +15,7 @@ import { toolGitCommit } from '../engine/runner.js';
 import { createJudge } from '../judge/judge.js';
 import { withCache, type ResponseCache } from '../providers/cache.js';
 import type { ChatMessage, GenerateRequest, GenerateResult, Provider, Settled } from '../providers/types.js';
-import { meanCi } from '../stats/mean-ci.js';
+import { clusteredMeanCi, meanCi } from '../stats/mean-ci.js';
 import { proportionConfint, type Interval } from '../stats/proportion.js';
 import type { Aggregate, JsonValue, ResultStore, Sample } from '../store/types.js';
 import type { AssertionSuite, SuitePrompt, SuiteProvider, SuiteTest } from './config.js';
@@ -81,8 +81,9 @@ export interface CellReport {
   errors: number;
   /** passed / (passed + failed): errored requests are reported apart, not counted as failures. */
   passRate: number | null;
-  /** Wilson score interval, 95%. */
+  /** 95% interval: Wilson over the outcomes, or clustered by test when tests repeat (repeats of one test are not independent). */
   ci: Interval | null;
+  ciMethod: 'wilson' | 'clustered-t' | null;
   named: Record<string, NamedMetric>;
 }
 
@@ -175,6 +176,27 @@ function namedMetrics(tests: readonly TestSummary[]): Record<string, NamedMetric
   return out;
 }
 
+/**
+ * The pass rate's interval. With repeats, a test's outcomes are correlated, so the standard
+ * error is clustered by test (as eval tasks with repeats are); otherwise Wilson's interval.
+ */
+function passRateInterval(tests: readonly TestSummary[], passed: number, graded: number): { ci: Interval | null; ciMethod: CellReport['ciMethod'] } {
+  if (graded === 0) return { ci: null, ciMethod: null };
+  const repeated = tests.some((t) => t.n > 1);
+  const clusters = tests.filter((t) => t.n > 0);
+  if (!repeated || clusters.length < 2) return { ci: proportionConfint(passed, graded, 0.05, 'wilson'), ciMethod: 'wilson' };
+  const values: number[] = [];
+  const ids: number[] = [];
+  clusters.forEach((t, i) => {
+    for (let k = 0; k < t.n; k++) {
+      values.push(k < t.passes ? 1 : 0);
+      ids.push(i);
+    }
+  });
+  const ci = clusteredMeanCi(values, ids);
+  return { ci: { low: ci.low, high: ci.high }, ciMethod: 'clustered-t' };
+}
+
 function cellReport(suite: AssertionSuite, p: number, v: number, tests: TestSummary[], runId: string | null): CellReport {
   const passed = tests.reduce((s, t) => s + t.passes, 0);
   const graded = tests.reduce((s, t) => s + t.n, 0);
@@ -192,7 +214,7 @@ function cellReport(suite: AssertionSuite, p: number, v: number, tests: TestSumm
     failed: graded - passed,
     errors,
     passRate: graded === 0 ? null : passed / graded,
-    ci: graded === 0 ? null : proportionConfint(passed, graded, 0.05, 'wilson'),
+    ...passRateInterval(tests, passed, graded),
     named: namedMetrics(tests),
   };
 }
@@ -233,7 +255,7 @@ function aggregatesOf(task: string, cell: CellReport): Aggregate[] {
   const n = cell.passed + cell.failed;
   if (cell.passRate !== null && cell.ci !== null) {
     const p = cell.passRate;
-    out.push({ task, metric: 'pass_rate', filter: 'none', value: p, n, stderr: Math.sqrt((p * (1 - p)) / n), ciLow: cell.ci.low, ciHigh: cell.ci.high, method: 'wilson', seed: null });
+    out.push({ task, metric: 'pass_rate', filter: 'none', value: p, n, stderr: Math.sqrt((p * (1 - p)) / n), ciLow: cell.ci.low, ciHigh: cell.ci.high, method: cell.ciMethod, seed: null });
   }
   for (const [name, m] of Object.entries(cell.named)) {
     out.push({ task, metric: name, filter: 'none', value: m.mean, n: m.n, stderr: null, ciLow: m.ciLow, ciHigh: m.ciHigh, method: m.ciLow === null ? null : 't', seed: null });
