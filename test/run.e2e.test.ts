@@ -96,6 +96,13 @@ describe('assay run against an OpenAI-compatible server', () => {
     expect(results['n-samples'].echo_qa).toEqual({ original: 40, effective: 40 });
     expect(results.assay.run_id).toBe(id);
 
+    // --ci bootstrap: the same value and harness stderr, a seeded percentile bootstrap interval.
+    const boot = bufferIO();
+    expect(await main(['run', '--model', `openai-compatible:fake@${server.url}`, '--tasks', task, '--store', store, '--no-cache', '--no-progress', '--ci', 'bootstrap', '-f', 'json'], boot)).toBe(0);
+    const b = JSON.parse(boot.stdout) as { results: Record<string, Record<string, unknown>>; assay: { intervals?: unknown } };
+    expect([b.results.echo_qa!['exact_match,none'], b.results.echo_qa!['exact_match_stderr,none']]).toEqual([0.5, results.results.echo_qa!['exact_match_stderr,none']]);
+    expect(JSON.stringify(b)).toContain('"method":"bootstrap-percentile"');
+
     const logged = readFileSync(join(dir, 'samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(logged).toHaveLength(40);
     expect(logged[2]).toMatchObject({ run_id: id, task: 'echo_qa', doc_id: 2, repeat: 0, prompt: 'Q2', raw_response: 'echo: Q2', filtered_answer: 'echo: Q2', status: 'scored' });
@@ -358,7 +365,7 @@ describe('assay run: bad input', () => {
     writeFileSync(join(dir, 'suite.yaml'), 'models: [openai:gpt-4o-mini]\ntasks: [t.yaml]\nnum_fewshots: 5\n');
     const io = bufferIO();
     expect(await main(['run', join(dir, 'suite.yaml'), '--store', join(dir, 's.db')], io)).toBe(2);
-    expect(io.stderr).toBe(`assay: error: ${join(dir, 'suite.yaml')}:3:1 field "num_fewshots": unknown suite key "num_fewshots"; did you mean "num_fewshot"? (valid: description, models, tasks, limit, num_fewshot, fewshot_seed, seed, repeats, max_tokens, temperature, chat, bootstrap, tags, data_dir)\n`);
+    expect(io.stderr).toBe(`assay: error: ${join(dir, 'suite.yaml')}:3:1 field "num_fewshots": unknown suite key "num_fewshots"; did you mean "num_fewshot"? (valid: description, models, tasks, limit, num_fewshot, fewshot_seed, seed, repeats, max_tokens, temperature, chat, bootstrap, ci, tags, data_dir)\n`);
   });
 
   it('--resume of an unknown or finished run is refused', async () => {

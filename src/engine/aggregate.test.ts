@@ -473,3 +473,24 @@ describe('errors and plug-ins', () => {
     expect(out).toMatchObject({ value: 5, n: 3, method: 'bootstrap-percentile', seed: 6, ciHigh: 5 });
   });
 });
+
+describe('meanInterval: bootstrap', () => {
+  it('keeps the harness stderr and takes the percentile bootstrap of the mean (the same draws as any item aggregation)', () => {
+    const xs = [1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1];
+    const analytic = aggregateItems('mean', xs, { seed: 9, bootstrapIters: 500 });
+    const boot = aggregateItems('mean', xs, { seed: 9, bootstrapIters: 500, meanInterval: 'bootstrap' });
+    // A plug-in aggregation computing the same mean is bootstrapped over items with the same seed.
+    registerAggregation('test_plain_mean', (items) => (items as number[]).reduce((a, b) => a + b, 0) / items.length, { replace: true });
+    const plain = aggregateItems('test_plain_mean', xs, { seed: 9, bootstrapIters: 500 });
+    expect(boot).toEqual({ value: analytic.value, n: 15, stderr: analytic.stderr, ciLow: plain.ciLow, ciHigh: plain.ciHigh, method: 'bootstrap-percentile', seed: 9 });
+    expect(analytic.method).toBe('wilson');
+  });
+
+  it('with clusters: the clustered stderr and a cluster bootstrap', () => {
+    const xs = [1, 0, 1, 1, 0, 1];
+    const clusters = ['a', 'a', 'b', 'b', 'c', 'c'];
+    const boot = aggregateItems('mean', xs, { seed: 3, bootstrapIters: 200, clusters, meanInterval: 'bootstrap' });
+    const analytic = aggregateItems('mean', xs, { seed: 3, bootstrapIters: 200, clusters });
+    expect([boot.stderr, boot.method, boot.seed]).toEqual([analytic.stderr, 'cluster-bootstrap-percentile', 3]);
+  });
+});

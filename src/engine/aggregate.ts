@@ -25,6 +25,12 @@ export interface AggregateOptions {
   confidence?: number;
   /** One cluster key per item: clustered standard errors for `mean`, cluster bootstrap otherwise. */
   clusters?: readonly (string | number)[] | null;
+  /**
+   * The interval of a `mean`: `analytic` (default: Wilson for 0/1 items, t otherwise, clustered
+   * t with clusters) or `bootstrap` (seeded percentile bootstrap over items or clusters). The
+   * standard error is the harness's (or the clustered one) either way.
+   */
+  meanInterval?: 'analytic' | 'bootstrap';
 }
 
 export interface AggregateValue {
@@ -387,13 +393,23 @@ export function aggregateItems(aggregation: string, items: readonly MetricItem[]
     const values = numbers(items, aggregation);
     // A NaN or infinite item makes the mean so; there is no standard error to give.
     if (!values.every(Number.isFinite)) return { value, n, stderr: null, ciLow: null, ciHigh: null, method: 'none', seed: null };
+    const bootstrapCi = () => itemBootstrap(fn, items, groups, resamples, confidence, seed);
+    const bootMethod = clusters === null ? 'bootstrap-percentile' : 'cluster-bootstrap-percentile';
     if (clusters !== null) {
       const ci = clusteredMeanCi(values, clusters, { confidenceLevel: confidence });
+      if (options.meanInterval === 'bootstrap') {
+        const boot = bootstrapCi();
+        return { value, n, stderr: ci.standardError, ciLow: boot.low, ciHigh: boot.high, method: bootMethod, seed };
+      }
       return { value, n, stderr: ci.standardError, ciLow: ci.low, ciHigh: ci.high, method: 'clustered-t', seed: null };
     }
     // The harness's mean_stderr: sample_stddev (ddof 1, Python sums) / sqrt(n).
     const mu = harnessMean(values);
     const stderr = Math.sqrt(pySum(values.map((x) => (x - mu) ** 2)) / (n - 1)) / Math.sqrt(n);
+    if (options.meanInterval === 'bootstrap') {
+      const boot = bootstrapCi();
+      return { value, n, stderr, ciLow: boot.low, ciHigh: boot.high, method: bootMethod, seed };
+    }
     if (values.every((x) => x === 0 || x === 1)) {
       // Accuracies: the Wilson score interval stays inside [0, 1] and covers well at small n
       // or near 0 and 1, where mean ± t·SE does not (statsmodels proportion_confint 'wilson').

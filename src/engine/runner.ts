@@ -41,6 +41,8 @@ export interface RunPlan {
   chat: boolean;
   noCache: boolean;
   bootstrapIters: number;
+  /** Interval of mean metrics: analytic (Wilson / t / clustered t; the default) or a seeded bootstrap. */
+  ciMethod?: 'analytic' | 'bootstrap';
   /** Provider options that change no output and hold no secret (base URL, concurrency, …). */
   provider: { [key: string]: JsonValue };
 }
@@ -554,6 +556,7 @@ export async function aggregateRun(
         seed: plan.seed,
         bootstrapIters: plan.bootstrapIters,
         clusters: cl.length === list.length ? cl : null,
+        meanInterval: plan.ciMethod ?? 'analytic',
       });
       aggregates.push({ task: task.name, metric: spec.name ?? spec.metric, filter, value: value.value, n: value.n, stderr: value.stderr, ciLow: value.ciLow, ciHigh: value.ciHigh, method: value.method, seed: value.seed });
       if (groups.length > 0) {
@@ -605,7 +608,7 @@ function groupAggregates(groups: readonly TaskGroup[], taskRows: readonly Aggreg
           aggregation = entry.aggregation;
           for (const item of entry.items) pooled.push(item);
         }
-        const interval = aggregation === 'mean' && pooled.length > 0 ? aggregateItems('mean', pooled, { seed: plan.seed, bootstrapIters: plan.bootstrapIters }) : null;
+        const interval = aggregation === 'mean' && pooled.length > 0 ? aggregateItems('mean', pooled, { seed: plan.seed, bootstrapIters: plan.bootstrapIters, meanInterval: plan.ciMethod ?? 'analytic' }) : null;
         const row: Aggregate = {
           task: group.name,
           metric,

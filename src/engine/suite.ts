@@ -35,6 +35,7 @@ const SUITE_SCHEMA = z.strictObject({
   temperature: z.number().nonnegative().optional(),
   chat: z.boolean().optional(),
   bootstrap: z.number().int().nonnegative().optional(),
+  ci: z.enum(['analytic', 'bootstrap']).optional(),
   tags: z.array(z.string().min(1)).optional(),
   data_dir: z.string().optional(),
 });
@@ -61,6 +62,7 @@ export interface Suite {
   temperature?: number;
   chat?: boolean;
   bootstrap?: number;
+  ci?: 'analytic' | 'bootstrap';
   tags: string[];
 }
 
@@ -145,6 +147,7 @@ export function parseSuite(text: string, file: string): Suite {
     ...(s.temperature === undefined ? {} : { temperature: s.temperature }),
     ...(s.chat === undefined ? {} : { chat: s.chat }),
     ...(s.bootstrap === undefined ? {} : { bootstrap: s.bootstrap }),
+    ...(s.ci === undefined ? {} : { ci: s.ci }),
     tags: s.tags ?? [],
   };
 }

@@ -52,6 +52,7 @@ interface RunFlags {
   contextSize?: string;
   modelsDir?: string;
   bootstrap: string;
+  ci: string;
   tag: string[];
   progress: boolean;
   format: string;
@@ -141,6 +142,7 @@ function plansFrom(flags: RunFlags, suiteFile: string | undefined): { jobs: Job[
         chat: flags.chat === true || suite?.chat === true,
         noCache: !flags.cache,
         bootstrapIters: suite?.bootstrap ?? parseIntegerFlag('--bootstrap', flags.bootstrap, 0, 1_000_000),
+        ciMethod: suite?.ci ?? parseFormat(flags.ci, ['analytic', 'bootstrap'] as const, '--ci'),
         provider: storableConfig(config),
         dataDir: dataDir ?? null,
       },
@@ -387,7 +389,8 @@ export function registerRun(program: Command, io: CliIO): void {
     .option('--threads <n>', 'llama: CPU threads')
     .option('--context-size <n>', 'llama: context size in tokens')
     .option('--models-dir <dir>', 'llama: where bare GGUF names resolve (default: $ASSAY_MODELS_DIR)')
-    .option('--bootstrap <n>', 'bootstrap resamples for non-mean aggregates (0 = none)', '1000')
+    .option('--bootstrap <n>', 'bootstrap resamples for non-mean aggregates and --ci bootstrap (0 = none)', '1000')
+    .option('--ci <method>', 'interval of mean metrics: analytic (Wilson / t / clustered t) or bootstrap (seeded percentile)', 'analytic')
     .option('--tag <tag>', 'tag the run (repeatable)', collect, [])
     .option('--no-progress', 'no progress bar or progress lines')
     .option('--repeat <n>', 'assertion suites: run each test N times (pass@k, pass^k, flakiness)')
