@@ -1,7 +1,7 @@
 // End to end: `assay run` as a user calls it — against the loopback OpenAI-compatible server,
 // with faults injected, killed with SIGKILL at a random point and resumed, and with bad input.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +13,7 @@ import { main } from '../src/cli/main.js';
 import { SQLiteStore } from '../src/store/sqlite.js';
 import type { Aggregate } from '../src/store/types.js';
 import { type LoopbackServer, openAIRoute, startLoopbackServer } from './support/fake-openai-server.js';
+import { MMLU_SUBJECT_CATEGORIES } from '../src/benchmarks/a-mmlu.js';
 import { startFakeHfServer } from './support/fake-hf-server.js';
 import { REPO_ROOT } from './support/shared.js';
 
@@ -241,6 +242,35 @@ describe('built-in benchmarks through assay run', () => {
       expect(out['n-shot'][task]).toBe(0);
     }
     expect(out.versions).toMatchObject({ hellaswag: 1, arc_easy: 1 });
+  });
+});
+
+describe('the mmlu group through assay run', () => {
+  it('57 subjects, their categories and mmlu: the harness group rows in the table and the results file', async () => {
+    // A data dir in MMLU's release layout: every subject gets 2 test and 5 dev questions. The fake
+    // model scores each choice " A".." D" alike (-2/8), so argmax picks A: gold A on row 0 only.
+    const dataDir = workdir();
+    mkdirSync(join(dataDir, 'mmlu/data/test'), { recursive: true });
+    mkdirSync(join(dataDir, 'mmlu/data/dev'), { recursive: true });
+    for (const subject of Object.keys(MMLU_SUBJECT_CATEGORIES)) {
+      writeFileSync(join(dataDir, `mmlu/data/test/${subject}_test.csv`), `"Question one about ${subject}?",w,x,y,z,A\r\nQuestion two?,w,x,y,z,C\r\n`);
+      writeFileSync(join(dataDir, `mmlu/data/dev/${subject}_dev.csv`), Array.from({ length: 5 }, (_, i) => `Dev ${i}?,w,x,y,z,B`).join('\r\n') + '\r\n');
+    }
+    const dir = workdir();
+    const io = bufferIO();
+    expect(await main(['run', '--model', `openai-compatible:fake@${server.url}`, '--tasks', 'mmlu', '--data-dir', dataDir, '--store', join(dir, 's.db'), '--no-cache', '--no-progress', '--output', join(dir, 'r.json')], io)).toBe(0);
+    const out = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as { results: Record<string, Record<string, unknown>>; group_subtasks: Record<string, string[]> };
+    expect(Object.keys(out.results).filter((t) => t.startsWith('mmlu_') && !['mmlu_stem', 'mmlu_other', 'mmlu_social_sciences', 'mmlu_humanities'].includes(t))).toHaveLength(57);
+    // Every subject: 1 of 2 right; the groups' size-weighted mean is 0.5 and the pooled stderr
+    // over 57 subjects of n = 2 (stderr 0.5 each) is sqrt(57·(2-1)·0.25·2 / (114-57) / 114).
+    for (const group of ['mmlu', 'mmlu_stem', 'mmlu_humanities']) {
+      expect(out.results[group]!['acc,none']).toBe(0.5);
+    }
+    const k = 57;
+    expect(out.results.mmlu!['acc_stderr,none']).toBeCloseTo(Math.sqrt((k * 1 * 0.25 * 2) / (2 * k - k) / (2 * k)), 12);
+    expect(out.group_subtasks.mmlu).toEqual(['mmlu_stem', 'mmlu_other', 'mmlu_social_sciences', 'mmlu_humanities']);
+    expect(out.group_subtasks.mmlu_stem).toContain('mmlu_abstract_algebra');
+    expect(io.stdout).toMatch(/^mmlu\s+acc\s+none\s+0\.5000\s+\[\d\.\d{4}, \d\.\d{4}\]\s+114\s+/m);
   });
 });
 
