@@ -8,6 +8,7 @@ import type { PreparedTask } from './prepare.js';
 import type { RunPlan } from './runner.js';
 import { scoreKey } from './sample-scoring.js';
 import type { MetricItem } from './task-metrics.js';
+import { krippendorffAlpha, type Rating } from '../stats/krippendorff-alpha.js';
 
 export function emptyTotals(): RunTotals {
   return { samples: 0, errors: 0, cached: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
@@ -31,6 +32,8 @@ export async function aggregateRun(
     const filters = config.output_type === 'generate_until' ? config.filter_list.map((f) => f.name) : [config.filter_list[0]?.name ?? 'none'];
     const keys = filters.flatMap((filter) => config.metric_list.map((spec) => ({ key: scoreKey(spec, filter), spec, filter })));
     const items = new Map<string, MetricItem[]>(keys.map((k) => [k.key, []]));
+    // A judge panel's members' scores per sample, for the agreement between them.
+    const panels = keys.filter((k) => k.spec.judge?.panel !== undefined).map((k) => ({ ...k, models: k.spec.judge!.panel!, ratings: k.spec.judge!.panel!.map((): Rating[] => []) }));
     const clusters = new Map<string, (string | number)[]>(keys.map((k) => [k.key, []]));
     for (let offset = 0; ; offset += PAGE) {
       const page = await store.samplePage(runId, task.name, offset, PAGE);
@@ -48,6 +51,11 @@ export async function aggregateRun(
           if (item === undefined) continue;
           items.get(key)!.push(item as MetricItem);
           if (cluster !== null) clusters.get(key)!.push(cluster);
+        }
+        for (const p of panels) {
+          const scores = p.models.map((m) => sample.items![`${p.key}@${m}`]);
+          if (scores.every((x) => x === undefined)) continue;
+          scores.forEach((x, j) => p.ratings[j]!.push(typeof x === 'number' ? x : null));
         }
       }
       if (offset + PAGE >= page.total) break;
@@ -68,6 +76,7 @@ export async function aggregateRun(
         kept.get(task.name)!.set(key, { items: list, aggregation: spec.aggregation });
       }
     }
+    for (const p of panels) aggregates.push(...panelAgreementRow(task.name, p.spec.name ?? p.spec.metric, p.filter, p.spec.judge!.combine ?? 'mean', p.ratings));
   }
   aggregates.push(...groupAggregates(groups, aggregates, kept, plan));
   return { aggregates, totals };
@@ -131,6 +140,24 @@ function groupAggregates(groups: readonly TaskGroup[], taskRows: readonly Aggreg
   };
   for (const group of groups) visit(group);
   return out;
+}
+
+/**
+ * `<name>_agreement`: Krippendorff's alpha between a panel's judges over the samples (interval
+ * data for mean/median panels, nominal for majority votes), as the judge library's panels report.
+ */
+function panelAgreementRow(task: string, name: string, filter: string, combine: 'mean' | 'median' | 'majority', ratings: Rating[][]): Aggregate[] {
+  const n = ratings[0]?.length ?? 0;
+  if (n === 0) return [];
+  const level = combine === 'majority' ? 'nominal' : 'interval';
+  let alpha: number | null;
+  try {
+    const a = krippendorffAlpha(ratings, level);
+    alpha = Number.isFinite(a) ? a : null;
+  } catch {
+    alpha = null;
+  }
+  return [{ task, metric: `${name}_agreement`, filter, value: alpha ?? Number.NaN, n, stderr: null, ciLow: null, ciHigh: null, method: `krippendorff-alpha (${level})`, seed: null }];
 }
 
 /** The cluster of a sample: the task's cluster_field, else its document when documents repeat. */

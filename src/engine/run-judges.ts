@@ -2,7 +2,8 @@
 // per judge per chunk, and refused when a task requires a validation the store does not hold.
 import { UsageError } from '../core/errors.js';
 import { createJudge } from '../judge/judge.js';
-import type { Judge } from '../judge/types.js';
+import { gradeWithPanel } from '../judge/panel.js';
+import type { Judge, JudgeIdentity, JudgeInput, Verdict } from '../judge/types.js';
 import type { Provider } from '../providers/types.js';
 import type { JsonValue } from '../store/types.js';
 import type { MetricSpec } from '../tasks/task-config.js';
@@ -10,11 +11,35 @@ import type { PreparedTask } from './prepare.js';
 import type { RunDeps } from './runner.js';
 import type { JudgeWork } from './sample-scoring.js';
 
+/** One judge, or a panel of judges whose verdicts are combined (mean, median or majority). */
+export interface RunJudge {
+  identities: JudgeIdentity[];
+  grade(inputs: readonly JudgeInput[], signal: AbortSignal | undefined): Promise<{ verdicts: Verdict[]; perJudge?: { model: string; verdicts: Verdict[] }[] }>;
+}
+
+function single(judge: Judge): RunJudge {
+  return {
+    identities: [judge.identity],
+    grade: async (inputs, signal) => ({ verdicts: await judge.grade(inputs, signal === undefined ? {} : { signal }) }),
+  };
+}
+
+function panel(judges: Judge[], combine: 'mean' | 'median' | 'majority'): RunJudge {
+  return {
+    identities: judges.map((j) => j.identity),
+    async grade(inputs, signal) {
+      const result = await gradeWithPanel(judges, inputs, combine, signal === undefined ? {} : { signal });
+      return { verdicts: result.verdicts, perJudge: judges.map((j, i) => ({ model: j.identity.model, verdicts: result.perJudge[i]! })) };
+    },
+  };
+}
+
 /**
  * Grades the chunk's answers, one batch per judge. A verdict the judge could not give is kept
- * with its reason (items `"<key>#unscored"`), never turned into a score.
+ * with its reason (items `"<key>#unscored"`), never turned into a score. A panel's members'
+ * scores are kept too (items `"<key>@<model>"`), for the agreement between them.
  */
-export async function runJudges(work: readonly JudgeWork[], judges: ReadonlyMap<MetricSpec, Judge>, signal: AbortSignal | undefined): Promise<void> {
+export async function runJudges(work: readonly JudgeWork[], judges: ReadonlyMap<MetricSpec, RunJudge>, signal: AbortSignal | undefined): Promise<void> {
   const bySpec = new Map<MetricSpec, JudgeWork[]>();
   for (const w of work) {
     if (!bySpec.has(w.spec)) bySpec.set(w.spec, []);
@@ -23,9 +48,9 @@ export async function runJudges(work: readonly JudgeWork[], judges: ReadonlyMap<
   await Promise.all(
     [...bySpec].map(async ([spec, list]) => {
       const judge = judges.get(spec)!;
-      const verdicts = await judge.grade(
+      const { verdicts, perJudge } = await judge.grade(
         list.map((w) => w.input),
-        signal === undefined ? {} : { signal },
+        signal,
       );
       verdicts.forEach((verdict, i) => {
         const { sample, key } = list[i]!;
@@ -34,29 +59,36 @@ export async function runJudges(work: readonly JudgeWork[], judges: ReadonlyMap<
           sample.scores[key] = verdict.score;
           sample.items[key] = verdict.score;
         } else sample.items[`${key}#unscored`] = verdict.reason;
+        for (const member of perJudge ?? []) {
+          const v = member.verdicts[i]!;
+          sample.items[`${key}@${member.model}`] = v.status === 'scored' ? v.score : null;
+        }
       });
     }),
   );
 }
 
 /** The judges of the tasks' `metric: judge` entries, on their providers (checked like the model's). */
-export async function openJudges(tasks: readonly PreparedTask[], deps: RunDeps): Promise<Map<MetricSpec, Judge>> {
-  const judges = new Map<MetricSpec, Judge>();
+export async function openJudges(tasks: readonly PreparedTask[], deps: RunDeps): Promise<Map<MetricSpec, RunJudge>> {
+  const judges = new Map<MetricSpec, RunJudge>();
   const providers = new Map<string, Provider>();
+  const providerOf = async (model: string, task: string): Promise<Provider> => {
+    if (deps.judgeProvider === undefined) throw new UsageError(`task "${task}" has a judge metric; give the runner a judgeProvider`);
+    let provider = providers.get(model);
+    if (provider === undefined) {
+      provider = await deps.judgeProvider(model);
+      await provider.check?.();
+      providers.set(model, provider);
+    }
+    return provider;
+  };
   for (const task of tasks) {
     for (const spec of task.judgeMetrics) {
-      const settings = spec.judge!;
-      if (deps.judgeProvider === undefined) throw new UsageError(`task "${task.name}" has a judge metric; give the runner a judgeProvider`);
-      let provider = providers.get(settings.model);
-      if (provider === undefined) {
-        provider = await deps.judgeProvider(settings.model);
-        await provider.check?.();
-        providers.set(settings.model, provider);
-      }
-      const { criteria: _criteria, requireValidation, ...judgeSpec } = settings;
-      const judge = createJudge(judgeSpec, provider);
-      if (requireValidation !== undefined) await requireValidated(judge, requireValidation, task.name, deps);
-      judges.set(spec, judge);
+      const { criteria: _criteria, requireValidation, panel: models, combine, ...judgeSpec } = spec.judge!;
+      const members: Judge[] = [];
+      for (const model of models ?? [judgeSpec.model]) members.push(createJudge({ ...judgeSpec, model }, await providerOf(model, task.name)));
+      if (requireValidation !== undefined) for (const judge of members) await requireValidated(judge, requireValidation, task.name, deps);
+      judges.set(spec, models === undefined ? single(members[0]!) : panel(members, combine ?? 'mean'));
     }
   }
   return judges;
@@ -78,6 +110,15 @@ async function requireValidated(judge: Judge, need: { minAlpha?: number; minKapp
 }
 
 /** Judge identities for the run's provenance: model, kind, template hash and parameters. */
-export function judgeProvenance(tasks: readonly PreparedTask[], judges: ReadonlyMap<MetricSpec, Judge>): JsonValue[] {
-  return tasks.flatMap((task) => task.judgeMetrics.map((spec) => ({ task: task.name, metric: spec.name ?? spec.metric, ...(judges.get(spec)!.identity as unknown as { [key: string]: JsonValue }) })));
+export function judgeProvenance(tasks: readonly PreparedTask[], judges: ReadonlyMap<MetricSpec, RunJudge>): JsonValue[] {
+  return tasks.flatMap((task) =>
+    task.judgeMetrics.flatMap((spec) =>
+      judges.get(spec)!.identities.map((identity) => ({
+        task: task.name,
+        metric: spec.name ?? spec.metric,
+        ...(spec.judge?.panel === undefined ? {} : { panel: spec.judge.combine ?? 'mean' }),
+        ...(identity as unknown as { [key: string]: JsonValue }),
+      })),
+    ),
+  );
 }

@@ -303,6 +303,33 @@ describe('judge metrics', () => {
   });
 });
 
+describe('judge panels', () => {
+  it('several judge models graded together: combined by mean, members kept, agreement as Krippendorff alpha', async () => {
+    // Judges a and b always give 9; judge c gives 2 to "no idea" (the odd documents) and 9 otherwise.
+    const models: Record<string, Scripted> = {
+      'scripted:a': scripted(() => 'Rating: [[9]]'),
+      'scripted:b': scripted(() => 'Rating: [[9]]'),
+      'scripted:c': scripted((request) => (JSON.stringify(request.prompt).includes('no idea') ? 'Rating: [[2]]' : 'Rating: [[9]]')),
+    };
+    const task = await qaTask('metric_list:\n  - metric: judge\n    judge: {kind: single, panel: ["scripted:a", "scripted:b", "scripted:c"], combine: mean}\n');
+    const store = openStore();
+    const outcome = await startRun(plan(), [task], { store, provider: scripted(halfRight), judgeProvider: async (model) => models[model]! });
+    const rows = Object.fromEntries(outcome.aggregates.map((a) => [a.metric, a]));
+    // Even docs: mean(9, 9, 9) = 9; odd docs: mean(9, 9, 2) = 20/3.
+    expect(rows.judge!.value).toBeCloseTo((5 * 9 + 5 * (20 / 3)) / 10, 12);
+    // NLTK AnnotationTask(interval_distance).alpha() on the same 3 × 10 ratings: -0.15999999999999992.
+    expect(rows.judge_agreement).toMatchObject({ n: 10, method: 'krippendorff-alpha (interval)' });
+    expect(rows.judge_agreement!.value).toBeCloseTo(-0.15999999999999992, 12);
+    const odd = (await allSamples(store, outcome.run.id, 'qa'))[1]!;
+    expect(odd.items).toMatchObject({ 'judge,none@scripted:a': 9, 'judge,none@scripted:b': 9, 'judge,none@scripted:c': 2 });
+    expect(outcome.run.provenance.judges!.map((j) => (j as { model: string }).model)).toEqual(['scripted:a', 'scripted:b', 'scripted:c']);
+  });
+
+  it('a judge names either a model or a panel', async () => {
+    await expect(qaTask('metric_list:\n  - metric: judge\n    judge: {kind: single}\n')).rejects.toThrow('a judge needs either model: PROVIDER:MODEL or panel: [MODEL, MODEL, ...], not both');
+  });
+});
+
 describe('require_validation', () => {
   it('runs a judge metric only with a stored validation report meeting the minimums', async () => {
     const judgeModel = scripted(() => 'Rating: [[5]]');

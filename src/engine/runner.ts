@@ -11,10 +11,10 @@ import { requireCapability } from '../providers/capabilities.js';
 import type { GenerateRequest, LoglikelihoodRequest, Provider, RollingRequest } from '../providers/types.js';
 import { sampleKey, type Aggregate, type JsonValue, type ResultStore, type Run, type RunProvenance } from '../store/types.js';
 import type { MetricSpec, OutputType } from '../tasks/task-config.js';
-import type { Judge, JudgeIdentity } from '../judge/types.js';
+import type { JudgeIdentity } from '../judge/types.js';
 import { aggregateRun, emptyTotals, type TaskGroup } from './aggregate-run.js';
 import type { DocRequest, PreparedTask } from './prepare.js';
-import { judgeProvenance, openJudges, runJudges } from './run-judges.js';
+import { judgeProvenance, openJudges, runJudges, type RunJudge } from './run-judges.js';
 import { callKey, callsFor, finalize, type Call, type CallResult, type JudgeWork, type Unit } from './sample-scoring.js';
 
 export { aggregateRun, type TaskGroup } from './aggregate-run.js';
@@ -121,7 +121,7 @@ export async function preflight(provider: Provider, tasks: readonly PreparedTask
 }
 
 /** Sends the work left in a run and stores its samples; returns the samples still to do. */
-async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunPlan, deps: RunDeps, finished: Set<string>, judges: ReadonlyMap<MetricSpec, Judge> = new Map()): Promise<number> {
+async function execute(runId: string, tasks: readonly PreparedTask[], plan: RunPlan, deps: RunDeps, finished: Set<string>, judges: ReadonlyMap<MetricSpec, RunJudge> = new Map()): Promise<number> {
   const { store, provider, signal } = deps;
   const total = tasks.reduce((n, t) => n + t.docCount * t.repeats, 0);
   const progress: RunProgress = { runId, task: tasks[0]?.name ?? '', done: 0, total, cached: 0, errors: 0 };

@@ -45,7 +45,11 @@ export interface MetricSpec {
   /** metric: judge — the judge's settings (relative template paths resolved against the task file). */
   judge?: {
     kind: 'single' | 'reference' | 'geval' | 'classify';
+    /** The judge model; for a panel, its models joined with "+". */
     model: string;
+    /** A panel's models (two or more), graded together and combined. */
+    panel?: string[];
+    combine?: 'mean' | 'median' | 'majority';
     template?: string;
     scale?: [number, number];
     choices?: Record<string, number>;
@@ -379,7 +383,7 @@ function resolveDefaults(raw: RawTaskConfig, main: Layer, hash: string, layerOf:
     }),
   }));
 
-  const metric_list: MetricSpec[] = (raw.metric_list ?? DEFAULT_METRICS[output_type].map((metric): z.infer<typeof METRIC> => ({ metric }))).map((m) => {
+  const metric_list: MetricSpec[] = (raw.metric_list ?? DEFAULT_METRICS[output_type].map((metric): z.infer<typeof METRIC> => ({ metric }))).map((m, i) => {
     const known = METRIC_DEFAULTS[m.metric] ?? { aggregation: 'mean', higher_is_better: true };
     const spec: MetricSpec = { metric: m.metric, aggregation: m.aggregation ?? known.aggregation, higher_is_better: m.higher_is_better ?? known.higher_is_better };
     if (m.ignore_case !== undefined) spec.ignore_case = m.ignore_case;
@@ -388,10 +392,13 @@ function resolveDefaults(raw: RawTaskConfig, main: Layer, hash: string, layerOf:
     if (m.ignore_numbers !== undefined) spec.ignore_numbers = m.ignore_numbers;
     if (m.name !== undefined) spec.name = m.name;
     if (m.judge !== undefined) {
-      const { max_tokens, template, require_validation, ...rest } = m.judge;
+      const { max_tokens, template, require_validation, model, panel, ...rest } = m.judge;
+      if ((model === undefined) === (panel === undefined)) fail('metric_list', ['metric_list', i, 'judge'], 'a judge needs either model: PROVIDER:MODEL or panel: [MODEL, MODEL, ...], not both');
       const required = require_validation === undefined || require_validation === false ? undefined : require_validation === true ? {} : { ...(require_validation.min_alpha === undefined ? {} : { minAlpha: require_validation.min_alpha }), ...(require_validation.min_kappa === undefined ? {} : { minKappa: require_validation.min_kappa }) };
       spec.judge = {
         ...rest,
+        model: model ?? panel!.join('+'),
+        ...(panel === undefined ? {} : { panel }),
         ...(max_tokens === undefined ? {} : { maxTokens: max_tokens }),
         ...(template === undefined ? {} : { template: resolve(dirname(main.file), template) }),
         ...(required === undefined ? {} : { requireValidation: required }),

@@ -34,7 +34,10 @@ export const METRIC = z.strictObject({
   judge: z
     .strictObject({
       kind: z.enum(['single', 'reference', 'geval', 'classify']),
-      model: str,
+      model: str.optional(),
+      /** Several judge models graded together, combined by `combine`. */
+      panel: z.array(str).min(2).optional(),
+      combine: z.enum(['mean', 'median', 'majority']).optional(),
       template: str.optional(),
       scale: z.tuple([z.number(), z.number()]).optional(),
       choices: z.record(str, z.number()).optional(),
