@@ -2,6 +2,7 @@
 // levenshtein.ts. Differences: `regex` also takes {pattern, flags}; levenshtein's threshold 0 is 0.
 import { isDeepStrictEqual } from 'node:util';
 import { booleanOutcome, errorOutcome, type AssertionHandler, type AssertionOutcome, type AssertionSpec } from './types.js';
+import { editDistance } from '../core/suggest.js';
 
 const not = (inverse: boolean): string => (inverse ? 'not ' : '');
 
@@ -142,20 +143,7 @@ const regex: AssertionHandler = {
 
 /** Levenshtein distance over UTF-16 code units, as fastest-levenshtein (promptfoo's) counts. */
 export function levenshteinUtf16(a: string, b: string): number {
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let prev = new Array<number>(b.length + 1);
-  let curr = new Array<number>(b.length + 1);
-  for (let j = 0; j <= b.length; j++) prev[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    curr[0] = i;
-    const ca = a.charCodeAt(i - 1);
-    for (let j = 1; j <= b.length; j++) {
-      curr[j] = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1));
-    }
-    [prev, curr] = [curr, prev];
-  }
-  return prev[b.length];
+  return editDistance(a, b);
 }
 
 const levenshtein: AssertionHandler = {

@@ -2,8 +2,14 @@
 
 /** Levenshtein edit distance over code points (insert, delete, substitute cost 1). */
 export function levenshtein(a: string, b: string): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  return editDistance(Array.from(a), Array.from(b));
+}
+
+/**
+ * Levenshtein distance over any two sequences compared by `===` (a string itself gives UTF-16
+ * units, as fastest-levenshtein counts; `Array.from` of it gives code points).
+ */
+export function editDistance<T>(s: ArrayLike<T>, t: ArrayLike<T>): number {
   if (s.length === 0) return t.length;
   if (t.length === 0) return s.length;
   let prev = new Array<number>(t.length + 1);
@@ -11,13 +17,13 @@ export function levenshtein(a: string, b: string): number {
   for (let j = 0; j <= t.length; j++) prev[j] = j;
   for (let i = 1; i <= s.length; i++) {
     curr[0] = i;
+    const si = s[i - 1];
     for (let j = 1; j <= t.length; j++) {
-      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
-      curr[j] = Math.min(prev[j] + 1, curr[j - 1] + 1, prev[j - 1] + cost);
+      curr[j] = Math.min(prev[j]! + 1, curr[j - 1]! + 1, prev[j - 1]! + (si === t[j - 1] ? 0 : 1));
     }
     [prev, curr] = [curr, prev];
   }
-  return prev[t.length];
+  return prev[t.length]!;
 }
 
 /** The candidates closest to `name` (at most `limit`, within a distance that makes sense). */
