@@ -12,7 +12,7 @@ import { pyJsonDumps, renderRecord, taskListRows } from '../src/cli/commands/tas
 import { prepareTask } from '../src/engine/prepare.js';
 import { countBytes, countWords } from '../src/engine/task-metrics.js';
 import { parseTaskConfig } from '../src/tasks/task-config.js';
-import { REPO_ROOT, sharedPath } from './support/shared.js';
+import { REPO_ROOT, sharedPath, LM_EVAL_PROMPT_FILES } from './support/shared.js';
 
 const DATA = sharedPath('datasets');
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/benchmarks');
@@ -23,21 +23,7 @@ async function cli(...argv: string[]): Promise<{ code: number; stdout: string; s
   return { code, stdout: io.stdout, stderr: io.stderr };
 }
 
-// reference file → [task, num_fewshot] (the reference README's table)
-const FILES: Record<string, [string, number]> = {
-  'mmlu_abstract_algebra.jsonl': ['mmlu_abstract_algebra', 0],
-  'mmlu_high_school_geography.jsonl': ['mmlu_high_school_geography', 0],
-  'mmlu_college_medicine.jsonl': ['mmlu_college_medicine', 0],
-  'mmlu_abstract_algebra_5shot.jsonl': ['mmlu_abstract_algebra', 5],
-  'mmlu_high_school_geography_5shot.jsonl': ['mmlu_high_school_geography', 5],
-  'mmlu_college_medicine_5shot.jsonl': ['mmlu_college_medicine', 5],
-  'winogrande.jsonl': ['winogrande', 0],
-  'piqa.jsonl': ['piqa', 0],
-  'boolq.jsonl': ['boolq', 0],
-  'lambada_openai.jsonl': ['lambada_openai', 0],
-  'gsm8k_5shot.jsonl': ['gsm8k', 5],
-  'gsm8k_0shot.jsonl': ['gsm8k', 0],
-};
+const FILES = LM_EVAL_PROMPT_FILES;
 
 describe('assay tasks render reproduces the harness requests byte for byte', () => {
   it('covers every reference file', () => {

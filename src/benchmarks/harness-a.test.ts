@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJsonl, sharedPath } from '../../test/support/shared.js';
+import { readJsonl, sharedPath, LM_EVAL_PROMPT_FILES } from '../../test/support/shared.js';
 import { AssayError } from '../core/errors.js';
 import { prepareTask } from '../engine/prepare.js';
 import { benchmarkGroups, benchmarkRegistry, expandTaskName } from './registry.js';
@@ -14,21 +14,7 @@ import type { BenchmarkTask } from './types.js';
 const DATA = sharedPath('datasets');
 const task = (name: string): BenchmarkTask => benchmarkRegistry.get(name);
 
-// reference file → [task, num_fewshot]
-const FILES: Record<string, [string, number]> = {
-  'mmlu_abstract_algebra.jsonl': ['mmlu_abstract_algebra', 0],
-  'mmlu_high_school_geography.jsonl': ['mmlu_high_school_geography', 0],
-  'mmlu_college_medicine.jsonl': ['mmlu_college_medicine', 0],
-  'mmlu_abstract_algebra_5shot.jsonl': ['mmlu_abstract_algebra', 5],
-  'mmlu_high_school_geography_5shot.jsonl': ['mmlu_high_school_geography', 5],
-  'mmlu_college_medicine_5shot.jsonl': ['mmlu_college_medicine', 5],
-  'winogrande.jsonl': ['winogrande', 0],
-  'piqa.jsonl': ['piqa', 0],
-  'boolq.jsonl': ['boolq', 0],
-  'lambada_openai.jsonl': ['lambada_openai', 0],
-  'gsm8k_5shot.jsonl': ['gsm8k', 5],
-  'gsm8k_0shot.jsonl': ['gsm8k', 0],
-};
+const FILES = LM_EVAL_PROMPT_FILES;
 
 describe('prepareTask on the release files reproduces the harness requests line for line', () => {
   it('covers every reference file', () => {

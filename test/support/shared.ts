@@ -25,3 +25,19 @@ export function closeTo(actual: number, expected: number, rel = 1e-9, abs = 1e-1
   if (!Number.isFinite(expected)) return actual === expected;
   return Math.abs(actual - expected) <= Math.max(abs, rel * Math.max(Math.abs(actual), Math.abs(expected)));
 }
+
+/** ../shared/reference/lm-eval-prompts: each file → [task, num_fewshot], as that README's table gives them. */
+export const LM_EVAL_PROMPT_FILES: Readonly<Record<string, readonly [string, number]>> = {
+  'mmlu_abstract_algebra.jsonl': ['mmlu_abstract_algebra', 0],
+  'mmlu_high_school_geography.jsonl': ['mmlu_high_school_geography', 0],
+  'mmlu_college_medicine.jsonl': ['mmlu_college_medicine', 0],
+  'mmlu_abstract_algebra_5shot.jsonl': ['mmlu_abstract_algebra', 5],
+  'mmlu_high_school_geography_5shot.jsonl': ['mmlu_high_school_geography', 5],
+  'mmlu_college_medicine_5shot.jsonl': ['mmlu_college_medicine', 5],
+  'winogrande.jsonl': ['winogrande', 0],
+  'piqa.jsonl': ['piqa', 0],
+  'boolq.jsonl': ['boolq', 0],
+  'lambada_openai.jsonl': ['lambada_openai', 0],
+  'gsm8k_5shot.jsonl': ['gsm8k', 5],
+  'gsm8k_0shot.jsonl': ['gsm8k', 0],
+};
