@@ -6,7 +6,7 @@ import { aggregateItems } from './aggregate.js';
 import { aggregateGroup } from './groups.js';
 import type { PreparedTask } from './prepare.js';
 import type { RunPlan } from './runner.js';
-import { scoreKey } from './sample-scoring.js';
+import { scoreFilters, scoreKey } from './sample-scoring.js';
 import type { MetricItem } from './task-metrics.js';
 import { krippendorffAlpha, type Rating } from '../stats/krippendorff-alpha.js';
 
@@ -29,7 +29,7 @@ export async function aggregateRun(
   const PAGE = 2000;
   for (const task of tasks) {
     const config = task.config;
-    const filters = config.output_type === 'generate_until' ? config.filter_list.map((f) => f.name) : [config.filter_list[0]?.name ?? 'none'];
+    const filters = scoreFilters(config);
     const keys = filters.flatMap((filter) => config.metric_list.map((spec) => ({ key: scoreKey(spec, filter), spec, filter })));
     const items = new Map<string, MetricItem[]>(keys.map((k) => [k.key, []]));
     // A judge panel's members' scores per sample, for the agreement between them.

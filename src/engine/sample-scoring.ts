@@ -3,7 +3,7 @@
 import { AssayError, ConfigError } from '../core/errors.js';
 import type { GenerateRequest, GenerateResult, LoglikelihoodRequest, LoglikelihoodResult, RequestFailure, RollingRequest, RollingResult, Settled } from '../providers/types.js';
 import type { JsonValue, Sample } from '../store/types.js';
-import type { MetricSpec } from '../tasks/task-config.js';
+import type { MetricSpec, TaskConfig } from '../tasks/task-config.js';
 import type { Doc } from '../tasks/requests.js';
 import type { JudgeInput } from '../judge/types.js';
 import { applyFilterPipeline } from './filters.js';
@@ -101,7 +101,7 @@ function putScores(out: Scored, outcome: DocOutcome, task: PreparedTask, filter:
 /** Scores one repeat of a loglikelihood-type document (filters do not apply to numbers). */
 function scoreLoglikelihood(task: PreparedTask, unit: Unit, results: CallResult[]): Scored {
   const out: Scored = { scores: {}, items: {}, answer: null };
-  const filter = task.config.filter_list[0]?.name ?? 'none';
+  const [filter] = scoreFilters(task.config);
   const doc = unit.doc;
   const request = unit.request;
   if ('rolling' in request) {
@@ -141,6 +141,14 @@ export interface JudgeWork {
   key: string;
   spec: MetricSpec;
   input: JudgeInput;
+}
+
+/**
+ * The filter names a task's scores are keyed by: every pipeline of a generate_until task; the
+ * first pipeline's name (filters do not apply to log-likelihoods) otherwise, "none" by default.
+ */
+export function scoreFilters(config: TaskConfig): string[] {
+  return config.output_type === 'generate_until' ? config.filter_list.map((f) => f.name) : [config.filter_list[0]?.name ?? 'none'];
 }
 
 /** The key of a metric's score: `"<name>,<filter>"`, the name defaulting to the metric. */
