@@ -100,22 +100,21 @@ function groupAggregates(groups: readonly TaskGroup[], taskRows: readonly Aggreg
   const byName = new Map(groups.map((g) => [g.name, g]));
   const rows = new Map<string, Aggregate>(taskRows.map((a) => [`${a.task}\u0000${a.metric}\u0000${a.filter}`, a]));
   // Leaves may repeat through overlapping subgroups; each task counts once.
-  const out: Aggregate[] = [];
   const leaves = (name: string): string[] => [...new Set(byName.has(name) ? byName.get(name)!.members.flatMap(leaves) : [name])];
-  const done = new Set<string>();
-  const visit = (group: TaskGroup): void => {
-    if (done.has(group.name)) return;
-    done.add(group.name);
-    const filters = new Set(taskRows.filter((a) => leaves(group.name).includes(a.task)).map((a) => a.filter));
+  const out: Aggregate[] = [];
+  for (const group of byName.values()) {
+    // The harness aggregates a group over its leaf tasks (get_subtask_list), not its subgroups' rows.
+    const tasks = leaves(group.name);
+    const inGroup = new Set(tasks);
+    const filters = new Set(taskRows.filter((a) => inGroup.has(a.task)).map((a) => a.filter));
     for (const metric of group.metrics) {
       for (const filter of filters) {
-        // The harness aggregates a group over its leaf tasks (get_subtask_list), not its subgroups' rows.
-        const children = leaves(group.name).map((m) => rows.get(`${m}\u0000${metric}\u0000${filter}`)).filter((a): a is Aggregate => a !== undefined);
+        const children = tasks.map((m) => rows.get(`${m}\u0000${metric}\u0000${filter}`)).filter((a): a is Aggregate => a !== undefined);
         if (children.length === 0) continue;
         const { value, stderr } = aggregateGroup(children.map((c) => ({ value: c.value, n: c.n, stderr: c.stderr })), group.weightBySize ?? true);
         const pooled: MetricItem[] = [];
         let aggregation = 'mean';
-        for (const leaf of leaves(group.name)) {
+        for (const leaf of tasks) {
           const entry = kept.get(leaf)?.get(`${metric},${filter}`);
           if (entry === undefined) continue;
           aggregation = entry.aggregation;
@@ -137,8 +136,7 @@ function groupAggregates(groups: readonly TaskGroup[], taskRows: readonly Aggreg
         out.push(row);
       }
     }
-  };
-  for (const group of groups) visit(group);
+  }
   return out;
 }
 
