@@ -4,7 +4,7 @@
 import { AssayError, ConfigError, InputError, isAssayError } from '../core/errors.js';
 import { closestNames } from '../core/suggest.js';
 import { contentHash } from '../core/signature.js';
-import { mapFields } from '../data/fields.js';
+import { fieldMapper, mapFields } from '../data/fields.js';
 import { fileContentHash, loadDataset, readJsonlObjects, type DataRecord } from '../data/loaders.js';
 import { pyStr } from '../tasks/py-values.js';
 import { createRequestBuilder, TaskDocs, type Doc, type DocFunction, type RequestRecord, type TaskSpec } from '../tasks/requests.js';
@@ -191,28 +191,15 @@ async function streamSplit(config: TaskConfig, split: string, limit: number | un
   if (source.kind !== 'local') return undefined;
   const files = source.splits[split];
   if (files === undefined || files.length === 0 || files.some((f) => f.format !== 'jsonl')) return undefined;
-  const pairs: [string, string][] | undefined =
-    source.fields === undefined ? undefined : Array.isArray(source.fields) ? (source.fields as readonly string[]).map((n) => [n, n]) : Object.entries(source.fields as Readonly<Record<string, string>>);
-  const mapped = (record: DataRecord, file: string, line: number, index: number): DataRecord => {
-    if (pairs === undefined) return record;
-    const out: DataRecord = {};
-    for (const [target, column] of pairs) {
-      if (!Object.hasOwn(record, column)) {
-        const close = closestNames(column, Object.keys(record));
-        const hint = close.length > 0 ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '';
-        throw new InputError(`no column "${column}" in record ${index}${hint} (columns: ${Object.keys(record).join(', ') || '(none)'})`, { file, line, field: column });
-      }
-      out[target] = record[column];
-    }
-    return out;
-  };
+  const mappers = files.map((f) => (source.fields === undefined ? undefined : fieldMapper(source.fields, f.path)));
   async function* read(limit: number | undefined): AsyncGenerator<{ doc: DataRecord; origin: { file: string; line: number } }> {
     let n = 0;
-    for (const file of files!) {
+    for (const [f, file] of files!.entries()) {
+      const map = mappers[f];
       let index = 0;
       for await (const { line, value } of readJsonlObjects(file.path)) {
         if (limit !== undefined && n >= limit) return;
-        yield { doc: mapped(value, file.path, line, index++), origin: { file: file.path, line } };
+        yield { doc: map === undefined ? value : map(value, index++, line), origin: { file: file.path, line } };
         n++;
       }
     }
